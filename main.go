@@ -1,0 +1,263 @@
+// Command leadtime is the Leadtime service: per-product processing time
+// turned into honest ship and delivery dates for Shopify shops.
+//
+//	leadtime [serve] [--config FILE]      run the server (the demo shop by default)
+//	leadtime quote --config FILE --at T   print the answer the API would give at T
+//	leadtime check FILE                   validate a settings document
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // shop time zones must load in minimal images
+
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/server"
+)
+
+//go:embed examples/demo-shop.yaml
+var demoShop []byte
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "leadtime:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errReported means the command already printed why it failed.
+var errReported = errors.New("failed")
+
+// run is the whole program, with its environment passed in so that tests
+// can run it end to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "quote":
+		return runQuote(ctx, args, stdout, stderr)
+	case "check":
+		return runCheck(args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+	return errReported
+}
+
+const usage = `usage:
+  leadtime [serve] [--config FILE]
+        run the server on $PORT (8080); without a config, the embedded demo shop
+  leadtime quote --config FILE --at RFC3339 [--country CC] [--method CODE] [--locale LL] [--cart] ITEM...
+        print the JSON answer the API would give at that instant;
+        ITEM is a product handle or id, optionally followed by @VARIANT_ID
+  leadtime check FILE
+        validate a settings document; print every problem and exit 1 if any
+`
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// runServe runs the HTTP server until ctx ends, then drains it.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	configPath := fs.String("config", getenv("LEADTIME_CONFIG"), "settings document to serve instead of the demo shop")
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	logger := newLogger(getenv("LOG_LEVEL"), stderr)
+	shop, source, err := loadServedShop(*configPath)
+	if err != nil {
+		return err
+	}
+	port := getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(getenv("HOST"), port))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := server.New(server.Config{
+		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		DefaultShop: shop.Domain(),
+		Logger:      logger,
+		Demo:        true,
+	})
+	logger.Info("serving", "addr", ln.Addr().String(), "shop", shop.Domain(), "settings", source)
+	fmt.Fprintf(stdout, "Leadtime is serving %s (%s) on http://localhost:%d/\n", shop.Domain(), source, ln.Addr().(*net.TCPAddr).Port)
+	return srv.Run(ctx, ln, 10*time.Second)
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil || level == "" {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// loadServedShop loads the settings document at path, or the embedded demo
+// shop when path is empty.
+func loadServedShop(path string) (*delivery.Shop, string, error) {
+	if path == "" {
+		shop, err := delivery.LoadShop(demoShop)
+		if err != nil {
+			return nil, "", fmt.Errorf("the embedded demo shop: %w", err)
+		}
+		return shop, "embedded demo shop", nil
+	}
+	shop, err := loadShopFile(path)
+	return shop, path, err
+}
+
+func loadShopFile(path string) (*delivery.Shop, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	shop, err := delivery.LoadShop(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return shop, nil
+}
+
+// runQuote prints the answer for ITEMs at --at, exactly as the HTTP API
+// would give it at that instant.
+func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("quote", stderr)
+	configPath := fs.String("config", "", "settings document (required)")
+	at := fs.String("at", "", "the instant to quote at, RFC 3339 (required)")
+	country := fs.String("country", "", "destination country (default: the shop's)")
+	method := fs.String("method", "", "shipping method code (default: the zone's first)")
+	locale := fs.String("locale", "", "locale of the message")
+	cart := fs.Bool("cart", false, "answer for all ITEMs as one cart")
+	if err := fs.Parse(args); err != nil {
+		return errReported
+	}
+	if *configPath == "" || *at == "" || fs.NArg() == 0 {
+		fmt.Fprint(stderr, "quote needs --config, --at and at least one ITEM\n\n"+usage)
+		return errReported
+	}
+	if !*cart && fs.NArg() > 1 {
+		return errors.New("several ITEMs need --cart")
+	}
+	now, err := time.Parse(time.RFC3339, *at)
+	if err != nil {
+		return fmt.Errorf("--at: %w", err)
+	}
+	shop, err := loadShopFile(*configPath)
+	if err != nil {
+		return err
+	}
+	dest := delivery.Destination{Country: strings.ToUpper(*country), Method: *method}
+	engine := &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}}
+	var answer any
+	if *cart {
+		req := server.CartRequest{Shop: shop.Domain(), Dest: dest, Locale: *locale}
+		for _, item := range fs.Args() {
+			line, err := parseItem(item)
+			if err != nil {
+				return err
+			}
+			req.Lines = append(req.Lines, line)
+		}
+		answer, err = engine.Cart(ctx, req, now)
+	} else {
+		line, perr := parseItem(fs.Arg(0))
+		if perr != nil {
+			return perr
+		}
+		answer, err = engine.Product(ctx, server.ProductRequest{
+			Shop: shop.Domain(), ProductID: line.ProductID, Handle: line.Handle,
+			VariantID: line.VariantID, Dest: dest, Locale: *locale,
+		}, now)
+	}
+	if err != nil {
+		return err
+	}
+	body, err := server.MarshalAnswer(answer)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(body)
+	return err
+}
+
+// parseItem reads an ITEM: a product handle or numeric id, optionally
+// followed by @VARIANT_ID.
+func parseItem(item string) (server.CartLine, error) {
+	ref, variant, hasVariant := strings.Cut(item, "@")
+	var line server.CartLine
+	if ref == "" {
+		return line, fmt.Errorf("item %q: no product", item)
+	}
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		line.ProductID = id
+	} else {
+		line.Handle = ref
+	}
+	if hasVariant {
+		id, err := strconv.ParseInt(variant, 10, 64)
+		if err != nil || id <= 0 {
+			return line, fmt.Errorf("item %q: %q is not a variant id", item, variant)
+		}
+		line.VariantID = id
+	}
+	line.Quantity = 1
+	return line, nil
+}
+
+// runCheck validates a settings document and prints every problem.
+func runCheck(args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 {
+		fmt.Fprint(stderr, "check needs exactly one FILE\n\n"+usage)
+		return errReported
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	shop, err := delivery.LoadShop(data)
+	var verr *delivery.ValidationError
+	if errors.As(err, &verr) {
+		for _, p := range verr.Problems {
+			fmt.Fprintf(stdout, "%s: %s\n", args[0], p)
+		}
+		fmt.Fprintf(stdout, "%d problem(s)\n", len(verr.Problems))
+		return errReported
+	}
+	if err != nil {
+		return err
+	}
+	st := shop.Settings()
+	fmt.Fprintf(stdout, "%s: ok (%s, %s, %d rules, %d zones, %d products)\n",
+		args[0], st.Shop, st.Timezone, len(st.Rules), len(st.Shipping.Zones), len(st.Catalog))
+	return nil
+}

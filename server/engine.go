@@ -1,0 +1,210 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/message"
+)
+
+// Shops finds an installed shop's compiled settings. It is declared here,
+// where it is used: the demo wiring serves one shop from a file, the store
+// (a later step) serves many.
+type Shops interface {
+	// Shop returns the shop, or an error matching ErrShopNotInstalled.
+	Shop(ctx context.Context, domain string) (*delivery.Shop, error)
+}
+
+// Products loads what a quote needs to know about products. The catalog of
+// a settings document is one implementation; Shopify's Admin API is another.
+type Products interface {
+	// Product finds one product by id (when id > 0) or by handle. An
+	// unknown product is an error matching delivery.ErrUnknownProduct.
+	Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, error)
+	// ProductsOfVariants finds the products of many variants at once (one
+	// upstream call for a whole cart). Unknown variants are left out.
+	ProductsOfVariants(ctx context.Context, shop *delivery.Shop, variantIDs []int64) (map[int64]*delivery.Product, error)
+}
+
+// Engine turns requests into answers. The HTTP handlers and the `leadtime
+// quote` command both use it, so they cannot disagree.
+type Engine struct {
+	Shops    Shops
+	Products Products
+}
+
+// ErrShopNotInstalled is returned for a shop that has not installed the app.
+var ErrShopNotInstalled = errors.New("shop not installed")
+
+// ProductRequest asks for the promise of one product.
+type ProductRequest struct {
+	Shop      string
+	ProductID int64  // or
+	Handle    string // one of the two
+	VariantID int64  // optional
+	Dest      delivery.Destination
+	Locale    string
+}
+
+// CartRequest asks for the promise of a cart.
+type CartRequest struct {
+	Shop   string
+	Lines  []CartLine
+	Dest   delivery.Destination
+	Locale string
+}
+
+// CartLine is one requested cart line. A line names its product by id or
+// handle, or only its variant.
+type CartLine struct {
+	ProductID int64
+	Handle    string
+	VariantID int64
+	Quantity  int
+}
+
+// Product answers a ProductRequest at now.
+func (e *Engine) Product(ctx context.Context, req ProductRequest, now time.Time) (*ProductAnswer, error) {
+	shop, err := e.Shops.Shop(ctx, req.Shop)
+	if err != nil {
+		return nil, err
+	}
+	route, err := shop.Route(req.Dest)
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.Products.Product(ctx, shop, req.ProductID, req.Handle)
+	if err != nil {
+		return nil, err
+	}
+	a, err := shop.QuoteRoute(delivery.Item{Product: p, VariantID: req.VariantID}, route, now)
+	if err != nil {
+		return nil, err
+	}
+	locale := resolveLocale(shop, req.Locale)
+	return newProductAnswer(shop, &a, locale, message.ForAnswer(&a, locale)), nil
+}
+
+// Cart answers a CartRequest at now. Unknown lines are reported in the
+// answer, never as an error of the whole cart.
+func (e *Engine) Cart(ctx context.Context, req CartRequest, now time.Time) (*CartAnswer, error) {
+	shop, err := e.Shops.Shop(ctx, req.Shop)
+	if err != nil {
+		return nil, err
+	}
+	route, err := shop.Route(req.Dest)
+	if err != nil {
+		return nil, err
+	}
+	items, err := e.cartItems(ctx, shop, req.Lines)
+	if err != nil {
+		return nil, err
+	}
+	c := shop.QuoteCartRoute(items, route, now)
+	for i := range c.Lines {
+		// Report what was asked for, even when nothing was found.
+		if c.Lines[i].Err != nil {
+			c.Lines[i].ProductID = req.Lines[i].ProductID
+			c.Lines[i].VariantID = req.Lines[i].VariantID
+		}
+	}
+	locale := resolveLocale(shop, req.Locale)
+	return newCartAnswer(shop, &c, locale), nil
+}
+
+// cartItems loads every line's product: one lookup for all the lines named
+// only by variant, so a cart costs one upstream call whatever its size.
+func (e *Engine) cartItems(ctx context.Context, shop *delivery.Shop, lines []CartLine) ([]delivery.Item, error) {
+	items := make([]delivery.Item, len(lines))
+	var byVariant []int64
+	for i, l := range lines {
+		items[i] = delivery.Item{VariantID: l.VariantID, Quantity: l.Quantity}
+		if l.ProductID == 0 && l.Handle == "" {
+			byVariant = append(byVariant, l.VariantID)
+			continue
+		}
+		p, err := e.Products.Product(ctx, shop, l.ProductID, l.Handle)
+		switch {
+		case errors.Is(err, delivery.ErrUnknownProduct):
+			// Left nil: the line reports unknown_product.
+		case err != nil:
+			return nil, err
+		default:
+			items[i].Product = p
+		}
+	}
+	if len(byVariant) == 0 {
+		return items, nil
+	}
+	found, err := e.Products.ProductsOfVariants(ctx, shop, byVariant)
+	if err != nil {
+		return nil, fmt.Errorf("loading cart products: %w", err)
+	}
+	for i, l := range lines {
+		if items[i].Product == nil && l.ProductID == 0 && l.Handle == "" {
+			items[i].Product = found[l.VariantID]
+		}
+	}
+	return items, nil
+}
+
+// resolveLocale picks the answer's locale: the requested one when given,
+// else the shop's primary locale, else en. The message package falls back
+// further for text it does not have.
+func resolveLocale(shop *delivery.Shop, requested string) string {
+	if requested != "" {
+		return requested
+	}
+	if l := shop.Settings().Locale; l != "" {
+		return l
+	}
+	return "en"
+}
+
+// Catalog serves products from the offline catalog of each shop's settings
+// document. It never fails except for an unknown product.
+type Catalog struct{}
+
+// Product implements Products.
+func (Catalog) Product(_ context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, error) {
+	var p *delivery.Product
+	var ok bool
+	if id > 0 {
+		p, ok = shop.ProductByID(id)
+	} else {
+		p, ok = shop.ProductByHandle(handle)
+	}
+	if !ok {
+		if id > 0 {
+			return nil, fmt.Errorf("product %d: %w", id, delivery.ErrUnknownProduct)
+		}
+		return nil, fmt.Errorf("product %q: %w", handle, delivery.ErrUnknownProduct)
+	}
+	return p, nil
+}
+
+// ProductsOfVariants implements Products.
+func (Catalog) ProductsOfVariants(_ context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, error) {
+	out := make(map[int64]*delivery.Product, len(ids))
+	for _, id := range ids {
+		if p, ok := shop.ProductByVariant(id); ok {
+			out[id] = p
+		}
+	}
+	return out, nil
+}
+
+// StaticShops serves a fixed set of shops, such as the one loaded from
+// LEADTIME_CONFIG or the embedded demo shop.
+type StaticShops map[string]*delivery.Shop
+
+// Shop implements Shops.
+func (s StaticShops) Shop(_ context.Context, domain string) (*delivery.Shop, error) {
+	if shop, ok := s[domain]; ok {
+		return shop, nil
+	}
+	return nil, fmt.Errorf("%q: %w", domain, ErrShopNotInstalled)
+}

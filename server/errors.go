@@ -1,0 +1,99 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/delivery"
+)
+
+// Errors of the HTTP layer. Handlers wrap them with %w and a message meant
+// for the caller; writeError maps them to a status in one table.
+var (
+	ErrBadRequest       = errors.New("bad request")
+	ErrNotFound         = errors.New("not found")
+	ErrMethodNotAllowed = errors.New("method not allowed")
+	ErrTooLarge         = errors.New("request too large")
+	ErrUnsupportedType  = errors.New("unsupported content type")
+	ErrUnauthorized     = errors.New("unauthorized")
+	ErrRateLimited      = errors.New("rate limited")
+)
+
+// fieldError is a caller error about one parameter, with its own code
+// (invalid_country, invalid_quantity, ...).
+type fieldError struct {
+	code string
+	msg  string
+	kind error
+}
+
+func (e *fieldError) Error() string { return e.msg }
+func (e *fieldError) Unwrap() error { return e.kind }
+
+// badParam returns a 400 with the code and a message for the caller.
+func badParam(code, format string, args ...any) error {
+	return &fieldError{code: code, msg: fmt.Sprintf(format, args...), kind: ErrBadRequest}
+}
+
+// errorKinds is the one table from error kinds to HTTP status and code.
+// The first entry that matches wins; anything unmatched is a 500, which
+// means a bug or an outage, never bad input.
+var errorKinds = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{ErrBadRequest, http.StatusBadRequest, "bad_request"},
+	{delivery.ErrUnknownCountry, http.StatusBadRequest, "invalid_country"},
+	{delivery.ErrUnknownMethod, http.StatusBadRequest, "invalid_method"},
+	{delivery.ErrCountryNotServed, http.StatusUnprocessableEntity, "country_not_served"},
+	{delivery.ErrOutOfRange, http.StatusUnprocessableEntity, "date_out_of_range"},
+	{delivery.ErrNoProcessingDay, http.StatusUnprocessableEntity, "no_processing_day"},
+	{delivery.ErrInvalidSettings, http.StatusUnprocessableEntity, "invalid_settings"},
+	{delivery.ErrUnknownProduct, http.StatusNotFound, "unknown_product"},
+	{delivery.ErrUnknownVariant, http.StatusNotFound, "unknown_product"},
+	{ErrShopNotInstalled, http.StatusNotFound, "shop_not_installed"},
+	{ErrNotFound, http.StatusNotFound, "not_found"},
+	{ErrUnauthorized, http.StatusUnauthorized, "unauthorized"},
+	{ErrMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
+	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
+	{ErrUnsupportedType, http.StatusUnsupportedMediaType, "unsupported_content_type"},
+	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
+}
+
+// errorStatus maps err to its HTTP status and error code.
+func errorStatus(err error) (int, string) {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		status, _ := errorStatus(fe.kind)
+		return status, fe.code
+	}
+	for _, k := range errorKinds {
+		if errors.Is(err, k.err) {
+			return k.status, k.code
+		}
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// lineError is the error object of a cart line.
+func lineError(err error) *ErrorBody {
+	_, code := errorStatus(err)
+	return &ErrorBody{Code: code, Message: err.Error()}
+}
+
+// writeError answers with the JSON error for err. A 5xx is logged with its
+// cause and answered with a generic message: the cause may name internals.
+func writeError(c *gin.Context, err error) {
+	status, code := errorStatus(err)
+	msg := err.Error()
+	if status >= 500 {
+		slog.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
+		msg = "internal error; it has been logged"
+	}
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(status, gin.H{"error": ErrorBody{Code: code, Message: msg}})
+}

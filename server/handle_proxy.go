@@ -1,0 +1,231 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/delivery"
+)
+
+// maxAge caps Cache-Control's max-age (DESIGN §6): shared caches in front
+// of us re-ask at least this often.
+const maxAge = 300 * time.Second
+
+// handleProduct handles "GET /proxy/product": the promise of one product.
+func (s *Server) handleProduct() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q := c.Request.URL.Query()
+		shop, err := s.shopParam(q)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		req, common, err := parseProductQuery(q)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		req.Shop = shop
+		key := productKey(req, common)
+		s.serveCached(c, key, common.format, func(now time.Time) (any, error) {
+			return s.engine.Product(c.Request.Context(), req, now)
+		})
+	}
+}
+
+// handleCartGet handles "GET /proxy/cart?items=VARIANT:QTY,...".
+func (s *Server) handleCartGet() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		q := c.Request.URL.Query()
+		lines, err := ParseItems(q.Get("items"))
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		s.serveCart(c, q, lines)
+	}
+}
+
+// handleCartPost handles "POST /proxy/cart" with the body of Shopify's
+// /cart.js.
+func (s *Server) handleCartPost() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		lines, err := ParseCartJS(c.ContentType(), http.MaxBytesReader(c.Writer, c.Request.Body, MaxCartBodySize+1))
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		s.serveCart(c, c.Request.URL.Query(), lines)
+	}
+}
+
+func (s *Server) serveCart(c *gin.Context, q url.Values, lines []CartLine) {
+	shop, err := s.shopParam(q)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	common, err := parseCommon(q)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	req := CartRequest{Shop: shop, Lines: lines, Dest: common.dest, Locale: common.locale}
+	s.serveCached(c, cartKey(req, common), common.format, func(now time.Time) (any, error) {
+		return s.engine.Cart(c.Request.Context(), req, now)
+	})
+}
+
+// shopParam returns the shop a request is for: its shop parameter, which
+// Shopify's proxy always sends, or the default shop.
+func (s *Server) shopParam(q url.Values) (string, error) {
+	shop := q.Get("shop")
+	if shop == "" {
+		if s.defaultShop == "" {
+			return "", badParam("missing_shop", "give shop=NAME.myshopify.com")
+		}
+		return s.defaultShop, nil
+	}
+	if !delivery.ValidShopDomain(shop) {
+		return "", badParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", truncate(shop))
+	}
+	return shop, nil
+}
+
+// serveCached writes the cached answer under key, or computes, encodes and
+// caches it. Answers are cached until their expires_at: nothing in them
+// can change before then.
+func (s *Server) serveCached(c *gin.Context, key string, format Format, compute func(now time.Time) (any, error)) {
+	now := s.now()
+	if a, ok := s.cache.Get(key, now); ok {
+		writeCached(c, a, now)
+		return
+	}
+	answer, err := compute(now)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	a, err := encodeAnswer(answer, format)
+	if err != nil {
+		writeError(c, fmt.Errorf("encoding the answer: %w", err))
+		return
+	}
+	s.cache.Set(key, a)
+	writeCached(c, a, now)
+}
+
+// encodeAnswer renders an answer in its format, with its ETag.
+func encodeAnswer(answer any, format Format) (*CachedAnswer, error) {
+	var (
+		body []byte
+		err  error
+		ct   = "application/json; charset=utf-8"
+	)
+	switch format {
+	case FormatHTML:
+		body, ct = renderHTML(answer), "text/html; charset=utf-8"
+	case FormatLiquid:
+		body, ct = renderLiquid(answer), "application/liquid; charset=utf-8"
+	default:
+		body, err = MarshalAnswer(answer)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(body)
+	return &CachedAnswer{
+		Body: body, ContentType: ct,
+		ETag:      `"` + hex.EncodeToString(sum[:12]) + `"`,
+		ExpiresAt: expiresAt(answer),
+	}, nil
+}
+
+func expiresAt(answer any) time.Time {
+	switch a := answer.(type) {
+	case *ProductAnswer:
+		return a.ExpiresAt
+	case *CartAnswer:
+		return a.ExpiresAt
+	}
+	return time.Time{}
+}
+
+// writeCached writes an answer with Cache-Control up to its expiry (at most
+// maxAge) and an ETag, answering 304 to a matching If-None-Match.
+func writeCached(c *gin.Context, a *CachedAnswer, now time.Time) {
+	age := min(a.ExpiresAt.Sub(now), maxAge)
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(age/time.Second)))
+	h.Set("ETag", a.ETag)
+	h.Set("Vary", "Accept-Encoding")
+	if match := c.GetHeader("If-None-Match"); match != "" && etagMatches(match, a.ETag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, a.ContentType, a.Body)
+}
+
+func etagMatches(header, etag string) bool {
+	for _, candidate := range strings.Split(header, ",") {
+		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+		if candidate == etag || candidate == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// productKey and cartKey build cache keys from parsed parameters only, so
+// that parameters we ignore (timestamp, signature, ...) cannot split or
+// poison the cache.
+func productKey(r ProductRequest, p commonParams) string {
+	var b strings.Builder
+	b.Grow(96)
+	b.WriteString("p|")
+	b.WriteString(r.Shop)
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(r.ProductID, 10))
+	b.WriteByte('|')
+	b.WriteString(r.Handle)
+	b.WriteByte('|')
+	b.WriteString(strconv.FormatInt(r.VariantID, 10))
+	writeCommonKey(&b, p)
+	return b.String()
+}
+
+func cartKey(r CartRequest, p commonParams) string {
+	var b strings.Builder
+	b.WriteString("c|")
+	b.WriteString(r.Shop)
+	writeCommonKey(&b, p)
+	for _, l := range r.Lines {
+		b.WriteByte('|')
+		b.WriteString(strconv.FormatInt(l.ProductID, 10))
+		b.WriteByte(':')
+		b.WriteString(l.Handle)
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(l.VariantID, 10))
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(l.Quantity))
+	}
+	return b.String()
+}
+
+func writeCommonKey(b *strings.Builder, p commonParams) {
+	b.WriteByte('|')
+	b.WriteString(p.dest.Country)
+	b.WriteByte('|')
+	b.WriteString(p.dest.Method)
+	b.WriteByte('|')
+	b.WriteString(p.locale)
+	b.WriteByte('|')
+	b.WriteString(string(p.format))
+}

@@ -1,0 +1,226 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/leadtime-app/leadtime/delivery"
+)
+
+// Limits on what a caller may send.
+const (
+	MaxCartLines    = 250     // Shopify carts hold at most a few hundred lines
+	MaxQuantity     = 100_000 // per line
+	MaxQueryBytes   = 8 << 10
+	MaxCartBodySize = 512 << 10
+)
+
+var (
+	handleRE = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Nd}_-][\p{Ll}\p{Lo}\p{Nd}\p{Mn}_.-]{0,254}$`)
+	methodRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
+	localeRE = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$`)
+)
+
+// Format is how an answer is written.
+type Format string
+
+// The answer formats of the proxy.
+const (
+	FormatJSON   Format = "json"
+	FormatHTML   Format = "html"
+	FormatLiquid Format = "liquid"
+)
+
+// commonParams are the parameters every answer route takes.
+type commonParams struct {
+	dest   delivery.Destination
+	locale string
+	format Format
+}
+
+func parseCommon(q url.Values) (commonParams, error) {
+	var p commonParams
+	if c := q.Get("country"); c != "" {
+		c = strings.ToUpper(c)
+		if !delivery.KnownCountry(c) {
+			return p, badParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", truncate(q.Get("country")))
+		}
+		p.dest.Country = c
+	}
+	if m := q.Get("method"); m != "" {
+		if !methodRE.MatchString(m) {
+			return p, badParam("invalid_method", "method %q is not a shipping method code", truncate(m))
+		}
+		p.dest.Method = m
+	}
+	if l := q.Get("locale"); l != "" {
+		if !localeRE.MatchString(l) {
+			return p, badParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", truncate(l))
+		}
+		p.locale = strings.ReplaceAll(l, "_", "-")
+	}
+	switch f := Format(q.Get("format")); f {
+	case "":
+		p.format = FormatJSON
+	case FormatJSON, FormatHTML, FormatLiquid:
+		p.format = f
+	default:
+		return p, badParam("invalid_format", "format %q is not json, html or liquid", truncate(string(f)))
+	}
+	return p, nil
+}
+
+// parseProductQuery reads /proxy/product's parameters.
+func parseProductQuery(q url.Values) (ProductRequest, commonParams, error) {
+	var req ProductRequest
+	common, err := parseCommon(q)
+	if err != nil {
+		return req, common, err
+	}
+	req.Dest, req.Locale = common.dest, common.locale
+	if s := q.Get("product_id"); s != "" {
+		if req.ProductID, err = parseID(s); err != nil {
+			return req, common, badParam("invalid_product_id", "product_id %q is not a product id", truncate(s))
+		}
+	}
+	if h := q.Get("handle"); h != "" {
+		if !handleRE.MatchString(h) {
+			return req, common, badParam("invalid_handle", "handle %q is not a product handle", truncate(h))
+		}
+		req.Handle = h
+	}
+	if req.ProductID == 0 && req.Handle == "" {
+		return req, common, badParam("missing_product", "give product_id or handle")
+	}
+	if s := q.Get("variant_id"); s != "" {
+		if req.VariantID, err = parseID(s); err != nil {
+			return req, common, badParam("invalid_variant_id", "variant_id %q is not a variant id", truncate(s))
+		}
+	}
+	return req, common, nil
+}
+
+// parseID accepts a positive decimal id or a Shopify GID.
+func parseID(s string) (int64, error) {
+	if i := strings.LastIndexByte(s, '/'); i >= 0 && strings.HasPrefix(s, "gid://shopify/") {
+		s = s[i+1:]
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errors.New("not a positive id")
+	}
+	return id, nil
+}
+
+// ParseItems parses the items parameter of GET /proxy/cart:
+// "VARIANT:QTY,VARIANT:QTY,..."; a missing ":QTY" means 1.
+func ParseItems(s string) ([]CartLine, error) {
+	if s == "" {
+		return nil, badParam("missing_items", "give items=VARIANT:QTY,...")
+	}
+	if n := strings.Count(s, ",") + 1; n > MaxCartLines {
+		return nil, badParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, n)
+	}
+	parts := strings.Split(s, ",")
+	lines := make([]CartLine, 0, len(parts))
+	for i, part := range parts {
+		idText, qtyText, hasQty := strings.Cut(part, ":")
+		id, err := parseID(idText)
+		if err != nil {
+			return nil, badParam("invalid_items", "items[%d]: %q is not a variant id", i, truncate(idText))
+		}
+		qty := 1
+		if hasQty {
+			if qty, err = parseQuantity(qtyText); err != nil {
+				return nil, badParam("invalid_quantity", "items[%d]: %v", i, err)
+			}
+		}
+		lines = append(lines, CartLine{VariantID: id, Quantity: qty})
+	}
+	return lines, nil
+}
+
+func parseQuantity(s string) (int, error) {
+	q, err := strconv.Atoi(s)
+	if err != nil || q < 1 || q > MaxQuantity {
+		return 0, fmt.Errorf("quantity %q must be a whole number from 1 to %d", truncate(s), MaxQuantity)
+	}
+	return q, nil
+}
+
+// cartJS is the part of Shopify's /cart.js body that a promise needs.
+type cartJS struct {
+	Items *[]struct {
+		ID        json.Number `json:"id"`
+		VariantID json.Number `json:"variant_id"`
+		ProductID json.Number `json:"product_id"`
+		Quantity  json.Number `json:"quantity"`
+	} `json:"items"`
+}
+
+// ParseCartJS reads the body of POST /proxy/cart: Shopify's /cart.js JSON.
+func ParseCartJS(contentType string, body io.Reader) ([]CartLine, error) {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt != "application/json" {
+		return nil, &fieldError{code: "unsupported_content_type", msg: "send the body of /cart.js as application/json", kind: ErrUnsupportedType}
+	}
+	data, err := io.ReadAll(io.LimitReader(body, MaxCartBodySize+1))
+	if err != nil {
+		return nil, badParam("invalid_body", "reading the body: %v", err)
+	}
+	if len(data) > MaxCartBodySize {
+		return nil, &fieldError{code: "too_large", msg: fmt.Sprintf("the body is larger than %d bytes", MaxCartBodySize), kind: ErrTooLarge}
+	}
+	var cart cartJS
+	if err := json.Unmarshal(data, &cart); err != nil {
+		return nil, badParam("invalid_body", "the body is not the JSON of /cart.js: %v", err)
+	}
+	if cart.Items == nil {
+		return nil, badParam("invalid_body", "the body has no items list")
+	}
+	items := *cart.Items
+	if len(items) > MaxCartLines {
+		return nil, badParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, len(items))
+	}
+	lines := make([]CartLine, 0, len(items))
+	for i, it := range items {
+		v := it.VariantID
+		if v == "" {
+			v = it.ID
+		}
+		vid, err := parseID(v.String())
+		if err != nil {
+			return nil, badParam("invalid_items", "items[%d].variant_id %q is not a variant id", i, truncate(v.String()))
+		}
+		var pid int64
+		if it.ProductID != "" {
+			if pid, err = parseID(it.ProductID.String()); err != nil {
+				return nil, badParam("invalid_items", "items[%d].product_id %q is not a product id", i, truncate(it.ProductID.String()))
+			}
+		}
+		qty := 1
+		if it.Quantity != "" {
+			if qty, err = parseQuantity(it.Quantity.String()); err != nil {
+				return nil, badParam("invalid_quantity", "items[%d]: %v", i, err)
+			}
+		}
+		lines = append(lines, CartLine{ProductID: pid, VariantID: vid, Quantity: qty})
+	}
+	return lines, nil
+}
+
+// truncate keeps echoed input short in error messages.
+func truncate(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}

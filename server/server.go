@@ -1,0 +1,133 @@
+// Package server is Leadtime's HTTP surface: the app proxy, health, and the
+// demo storefront, on gin. All routes are registered in one function,
+// routes; handlers are makers that return a gin.HandlerFunc.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Config is what a Server needs. The zero value of each optional field
+// means its default.
+type Config struct {
+	Engine *Engine
+	// DefaultShop answers requests that carry no shop parameter (demo and
+	// single-shop mode).
+	DefaultShop string
+	// Cache holds encoded answers until they expire; nil means a new
+	// in-process cache.
+	Cache AnswerCache
+	// Now is the clock; nil means time.Now. Tests inject a fixed instant.
+	Now func() time.Time
+	// Logger receives request and error logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Demo turns on the demo pages (/, /headless).
+	Demo bool
+}
+
+// Server serves Leadtime's routes.
+type Server struct {
+	engine      *Engine
+	defaultShop string
+	cache       AnswerCache
+	now         func() time.Time
+	log         *slog.Logger
+	demo        bool
+	handler     http.Handler
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	s := &Server{
+		engine: cfg.Engine, defaultShop: cfg.DefaultShop, cache: cfg.Cache,
+		now: cfg.Now, log: cfg.Logger, demo: cfg.Demo,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.cache == nil {
+		s.cache = NewMemoryCache(100_000)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the HTTP handler of every route.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes registers every route of the service, in one place.
+func (s *Server) routes() *gin.Engine {
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(s.recoverer(), s.logRequests(), limitQuery())
+	r.NoRoute(func(c *gin.Context) { writeError(c, fmt.Errorf("%s: %w", c.Request.URL.Path, ErrNotFound)) })
+	r.NoMethod(func(c *gin.Context) {
+		writeError(c, fmt.Errorf("%s %s: %w", c.Request.Method, c.Request.URL.Path, ErrMethodNotAllowed))
+	})
+
+	r.GET("/healthz", s.handleHealthz())
+
+	proxy := r.Group("/proxy")
+	proxy.GET("/product", s.handleProduct())
+	proxy.GET("/cart", s.handleCartGet())
+	proxy.POST("/cart", s.handleCartPost())
+
+	if s.demo {
+		r.GET("/", s.handleDemoPage())
+		r.GET("/demo/:file", s.handleDemoAsset())
+	}
+	return r
+}
+
+// Run serves on ln until ctx is done, then stops accepting and drains
+// in-flight requests for up to drain before returning.
+func (s *Server) Run(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: draining in-flight requests", "grace", drain)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// handleHealthz handles "GET /healthz": the process is alive.
+func (s *Server) handleHealthz() gin.HandlerFunc {
+	body := []byte(`{"status":"ok"}` + "\n")
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	}
+}
