@@ -8,11 +8,12 @@ package main
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -29,6 +30,13 @@ import (
 
 //go:embed examples/demo-shop.yaml
 var demoShop []byte
+
+// themeAssets are the theme app extension's assets (the <leadtime-promise>
+// client and its CSS). The server serves the same files at /assets/, so the
+// demo page and headless storefronts run exactly what the theme ships.
+//
+//go:embed extensions/leadtime-theme/assets
+var themeAssets embed.FS
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -85,9 +93,9 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 
 // runServe runs the HTTP server until ctx ends, then drains it.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", stderr)
-	configPath := fs.String("config", getenv("LEADTIME_CONFIG"), "settings document to serve instead of the demo shop")
-	if err := fs.Parse(args); err != nil {
+	flags := newFlags("serve", stderr)
+	configPath := flags.String("config", getenv("LEADTIME_CONFIG"), "settings document to serve instead of the demo shop")
+	if err := flags.Parse(args); err != nil {
 		return errReported
 	}
 	logger := newLogger(getenv("LOG_LEVEL"), stderr)
@@ -103,11 +111,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	assets, err := fs.Sub(themeAssets, "extensions/leadtime-theme/assets")
+	if err != nil {
+		return fmt.Errorf("theme assets: %w", err)
+	}
 	srv := server.New(server.Config{
 		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Logger:      logger,
 		Demo:        true,
+		Assets:      assets,
 	})
 	logger.Info("serving", "addr", ln.Addr().String(), "shop", shop.Domain(), "settings", source)
 	fmt.Fprintf(stdout, "Leadtime is serving %s (%s) on http://localhost:%d/\n", shop.Domain(), source, ln.Addr().(*net.TCPAddr).Port)
@@ -151,21 +164,21 @@ func loadShopFile(path string) (*delivery.Shop, error) {
 // runQuote prints the answer for ITEMs at --at, exactly as the HTTP API
 // would give it at that instant.
 func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("quote", stderr)
-	configPath := fs.String("config", "", "settings document (required)")
-	at := fs.String("at", "", "the instant to quote at, RFC 3339 (required)")
-	country := fs.String("country", "", "destination country (default: the shop's)")
-	method := fs.String("method", "", "shipping method code (default: the zone's first)")
-	locale := fs.String("locale", "", "locale of the message")
-	cart := fs.Bool("cart", false, "answer for all ITEMs as one cart")
-	if err := fs.Parse(args); err != nil {
+	flags := newFlags("quote", stderr)
+	configPath := flags.String("config", "", "settings document (required)")
+	at := flags.String("at", "", "the instant to quote at, RFC 3339 (required)")
+	country := flags.String("country", "", "destination country (default: the shop's)")
+	method := flags.String("method", "", "shipping method code (default: the zone's first)")
+	locale := flags.String("locale", "", "locale of the message")
+	cart := flags.Bool("cart", false, "answer for all ITEMs as one cart")
+	if err := flags.Parse(args); err != nil {
 		return errReported
 	}
-	if *configPath == "" || *at == "" || fs.NArg() == 0 {
+	if *configPath == "" || *at == "" || flags.NArg() == 0 {
 		fmt.Fprint(stderr, "quote needs --config, --at and at least one ITEM\n\n"+usage)
 		return errReported
 	}
-	if !*cart && fs.NArg() > 1 {
+	if !*cart && flags.NArg() > 1 {
 		return errors.New("several ITEMs need --cart")
 	}
 	now, err := time.Parse(time.RFC3339, *at)
@@ -181,7 +194,7 @@ func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var answer any
 	if *cart {
 		req := server.CartRequest{Shop: shop.Domain(), Dest: dest, Locale: *locale}
-		for _, item := range fs.Args() {
+		for _, item := range flags.Args() {
 			line, err := parseItem(item)
 			if err != nil {
 				return err
@@ -190,7 +203,7 @@ func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		answer, err = engine.Cart(ctx, req, now)
 	} else {
-		line, perr := parseItem(fs.Arg(0))
+		line, perr := parseItem(flags.Arg(0))
 		if perr != nil {
 			return perr
 		}

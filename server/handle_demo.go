@@ -3,6 +3,7 @@ package server
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"mime"
 	"net/http"
 	"path"
@@ -96,4 +97,24 @@ func (s *Server) serveDemoCatalog(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-cache")
 	c.JSON(http.StatusOK, out)
+}
+
+// handleAsset handles "GET /assets/:file": the theme extension's assets,
+// such as leadtime-promise.js, for the demo pages and headless storefronts.
+func (s *Server) handleAsset() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		name := path.Clean("/" + c.Param("file"))[1:]
+		data, err := fs.ReadFile(s.assets, name)
+		if err != nil {
+			writeError(c, fmt.Errorf("/assets/%s: %w", truncate(name), ErrNotFound))
+			return
+		}
+		ct := mime.TypeByExtension(path.Ext(name))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		c.Header("Cache-Control", "public, max-age=300")
+		c.Header("Access-Control-Allow-Origin", "*")
+		c.Data(http.StatusOK, ct, data)
+	}
 }

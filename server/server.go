@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,6 +32,8 @@ type Config struct {
 	Logger *slog.Logger
 	// Demo turns on the demo pages (/, /headless).
 	Demo bool
+	// Assets are served at /assets/: the theme extension's client files.
+	Assets fs.FS
 }
 
 // Server serves Leadtime's routes.
@@ -41,6 +44,7 @@ type Server struct {
 	now         func() time.Time
 	log         *slog.Logger
 	demo        bool
+	assets      fs.FS
 	handler     http.Handler
 }
 
@@ -48,7 +52,7 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		engine: cfg.Engine, defaultShop: cfg.DefaultShop, cache: cfg.Cache,
-		now: cfg.Now, log: cfg.Logger, demo: cfg.Demo,
+		now: cfg.Now, log: cfg.Logger, demo: cfg.Demo, assets: cfg.Assets,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -85,6 +89,9 @@ func (s *Server) routes() *gin.Engine {
 	proxy.GET("/cart", s.handleCartGet())
 	proxy.POST("/cart", s.handleCartPost())
 
+	if s.assets != nil {
+		r.GET("/assets/:file", s.handleAsset())
+	}
 	if s.demo {
 		r.GET("/", s.handleDemoPage())
 		r.GET("/demo/:file", s.handleDemoAsset())
