@@ -85,6 +85,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/healthz", s.handleHealthz())
 
 	proxy := r.Group("/proxy")
+	proxy.GET("/", s.handleShippingPage())
 	proxy.GET("/product", s.handleProduct())
 	proxy.GET("/cart", s.handleCartGet())
 	proxy.POST("/cart", s.handleCartPost())
