@@ -41,7 +41,7 @@ func QuoteCart(s *Shop, items []Item, dest Destination, now time.Time) (Cart, er
 
 // QuoteCartRoute is QuoteCart for an already resolved route.
 func (s *Shop) QuoteCartRoute(items []Item, r Route, now time.Time) Cart {
-	local := now.In(s.loc)
+	local := now.In(s.loc).Truncate(time.Second) // answers speak in whole seconds
 	today := DateOf(local.Date())
 	c := Cart{
 		Lines: make([]Line, len(items)), QuotedAt: local, Today: today, Route: r,

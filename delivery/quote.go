@@ -153,7 +153,7 @@ func (s *Shop) QuoteRoute(item Item, r Route, now time.Time) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	local := now.In(s.loc)
+	local := now.In(s.loc).Truncate(time.Second) // answers speak in whole seconds
 	today := DateOf(local.Date())
 	a := Answer{
 		ProductID: p.ID, VariantID: v.ID, Quantity: max(item.Quantity, 1),

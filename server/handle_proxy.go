@@ -165,7 +165,6 @@ func writeCached(c *gin.Context, a *CachedAnswer, now time.Time) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(age/time.Second)))
 	h.Set("ETag", a.ETag)
-	h.Set("Vary", "Accept-Encoding")
 	if match := c.GetHeader("If-None-Match"); match != "" && etagMatches(match, a.ETag) {
 		c.Status(http.StatusNotModified)
 		return

@@ -34,6 +34,11 @@ type Config struct {
 	Demo bool
 	// Assets are served at /assets/: the theme extension's client files.
 	Assets fs.FS
+	// Limits are the rate limits; the zero value means DefaultLimits.
+	Limits *Limits
+	// TrustedPlatform names the header that carries the client IP behind
+	// a platform's proxy (gin.PlatformFlyIO on fly.io); "" trusts none.
+	TrustedPlatform string
 }
 
 // Server serves Leadtime's routes.
@@ -45,6 +50,10 @@ type Server struct {
 	log         *slog.Logger
 	demo        bool
 	assets      fs.FS
+	limitIP     *limiter
+	limitShop   *limiter
+	limitProxy  *limiter
+	platform    string
 	handler     http.Handler
 }
 
@@ -60,6 +69,12 @@ func New(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	limits := DefaultLimits
+	if cfg.Limits != nil {
+		limits = *cfg.Limits
+	}
+	s.limitIP, s.limitShop = newLimiter(limits.StorefrontPerIP), newLimiter(limits.StorefrontPerShop)
+	s.limitProxy, s.platform = newLimiter(limits.ProxyPerShop), cfg.TrustedPlatform
 	if s.cache == nil {
 		s.cache = NewMemoryCache(100_000)
 	}
@@ -75,6 +90,8 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	r.TrustedPlatform = s.platform
+	_ = r.SetTrustedProxies(nil) // X-Forwarded-For is trusted from no one
 	r.ContextWithFallback = true
 	r.Use(s.recoverer(), s.logRequests(), limitQuery())
 	r.NoRoute(func(c *gin.Context) { writeError(c, fmt.Errorf("%s: %w", c.Request.URL.Path, ErrNotFound)) })
@@ -84,11 +101,20 @@ func (s *Server) routes() *gin.Engine {
 
 	r.GET("/healthz", s.handleHealthz())
 
-	proxy := r.Group("/proxy")
+	proxy := r.Group("/proxy", s.rateLimit(s.limitProxy, proxyShopKey))
 	proxy.GET("/", s.handleShippingPage())
 	proxy.GET("/product", s.handleProduct())
 	proxy.GET("/cart", s.handleCartGet())
 	proxy.POST("/cart", s.handleCartPost())
+
+	// The storefront API answers exactly as the proxy does, for headless shops.
+	storefront := r.Group("/storefront/v1",
+		s.rateLimit(s.limitIP, storefrontIP), s.storefrontShop(), s.rateLimit(s.limitShop, storefrontShopKey))
+	storefront.GET("/product", s.handleProduct())
+	storefront.GET("/cart", s.handleCartGet())
+	storefront.POST("/cart", s.handleCartPost())
+	storefront.OPTIONS("/product", s.handleStorefrontPreflight())
+	storefront.OPTIONS("/cart", s.handleStorefrontPreflight())
 
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())

@@ -1,0 +1,94 @@
+package delivery
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Storefront origins are the extra web origins (DESIGN §4) that may call
+// the public storefront API from a browser: a headless storefront such as
+// https://shop.example.com, or every subdomain of one level, written
+// https://*.example.com. Plain http is allowed only for loopback hosts,
+// for local development; a loopback origin without a port matches any port.
+
+func init() {
+	extraChecks = append(extraChecks, func(ps *problems, st *Settings) {
+		for i, o := range st.StorefrontOrigins {
+			if err := checkOrigin(o); err != nil {
+				ps.add(fmt.Sprintf("storefront_origins[%d]", i), "%v", err)
+			}
+		}
+	})
+}
+
+func checkOrigin(pattern string) error {
+	u, err := url.Parse(pattern)
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return fmt.Errorf("%q is not an origin like https://shop.example.com", pattern)
+	}
+	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("%q must be an origin only: scheme and host, with no path", pattern)
+	}
+	host := u.Hostname()
+	switch {
+	case u.Scheme == "http" && isLoopback(host):
+	case u.Scheme != "https":
+		return fmt.Errorf("%q must use https (http is allowed only for localhost)", pattern)
+	}
+	if strings.Contains(host, "*") {
+		rest, ok := strings.CutPrefix(host, "*.")
+		if !ok || strings.Contains(rest, "*") {
+			return fmt.Errorf("%q: a wildcard may only stand for one subdomain level, as in https://*.example.com", pattern)
+		}
+		if strings.Count(rest, ".") < 1 {
+			return fmt.Errorf("%q: a wildcard needs a registrable domain after it, as in https://*.example.com", pattern)
+		}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// OriginAllowed reports whether a browser origin (as sent in the Origin
+// header) is allowed by the shop: its own myshopify.com domain, or one of
+// its storefront_origins.
+func (s *Shop) OriginAllowed(origin string) bool {
+	if origin == "" || origin == "null" {
+		return false
+	}
+	if origin == "https://"+s.settings.Shop {
+		return true
+	}
+	for _, p := range s.settings.StorefrontOrigins {
+		if originMatches(p, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+func originMatches(pattern, origin string) bool {
+	if pattern == origin {
+		return true
+	}
+	p, err1 := url.Parse(pattern)
+	o, err2 := url.Parse(origin)
+	if err1 != nil || err2 != nil || p.Scheme != o.Scheme || o.Path != "" {
+		return false
+	}
+	ph, oh := p.Hostname(), o.Hostname()
+	if isLoopback(ph) && p.Port() == "" {
+		return ph == oh // any port on loopback, for local development
+	}
+	if p.Port() != o.Port() {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(ph, "*."); ok {
+		sub, ok := strings.CutSuffix(oh, "."+rest)
+		return ok && sub != "" && !strings.Contains(sub, ".")
+	}
+	return strings.EqualFold(ph, oh)
+}
