@@ -14,6 +14,10 @@ import (
 //go:embed demo
 var demoFiles embed.FS
 
+// demoCSP lets the demo page load only this server's own files.
+const demoCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+
 // handleDemoPage handles "GET /": the demo storefront, a page of product
 // cards with their promises and a cart, against this very server.
 func (s *Server) handleDemoPage() gin.HandlerFunc {
@@ -24,6 +28,10 @@ func (s *Server) handleDemoPage() gin.HandlerFunc {
 			return
 		}
 		c.Header("Cache-Control", "no-cache")
+		// The page loads nothing from elsewhere: no CDN, no web fonts.
+		c.Header("Content-Security-Policy", demoCSP)
+		c.Header("X-Content-Type-Options", "nosniff")
+		c.Header("Referrer-Policy", "same-origin")
 		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
 	}
 }
@@ -53,12 +61,13 @@ func (s *Server) handleDemoAsset() gin.HandlerFunc {
 
 // demoProduct is what the demo page shows of a product.
 type demoProduct struct {
-	ID       int64         `json:"id"`
-	Handle   string        `json:"handle"`
-	Title    string        `json:"title"`
-	Vendor   string        `json:"vendor"`
-	Tags     []string      `json:"tags"`
-	Variants []demoVariant `json:"variants"`
+	ID          int64         `json:"id"`
+	Handle      string        `json:"handle"`
+	Title       string        `json:"title"`
+	Vendor      string        `json:"vendor"`
+	ProductType string        `json:"product_type"`
+	Tags        []string      `json:"tags"`
+	Variants    []demoVariant `json:"variants"`
 }
 
 type demoVariant struct {
@@ -75,9 +84,11 @@ func (s *Server) serveDemoCatalog(c *gin.Context) {
 	}
 	out := struct {
 		Shop      string        `json:"shop"`
+		Country   string        `json:"country"`  // the shop's origin, the default destination
+		Timezone  string        `json:"timezone"` // the shop's: every cutoff is read in it
 		Countries []string      `json:"countries"`
 		Products  []demoProduct `json:"products"`
-	}{Shop: shop.Domain()}
+	}{Shop: shop.Domain(), Country: shop.Country(), Timezone: shop.Location().String()}
 	seen := map[string]bool{}
 	for _, z := range shop.Settings().Shipping.Zones {
 		for _, cc := range z.Countries {
@@ -88,7 +99,7 @@ func (s *Server) serveDemoCatalog(c *gin.Context) {
 		}
 	}
 	for _, p := range shop.Catalog() {
-		dp := demoProduct{ID: p.ID, Handle: p.Handle, Title: p.Title, Vendor: p.Vendor, Tags: p.Tags}
+		dp := demoProduct{ID: p.ID, Handle: p.Handle, Title: p.Title, Vendor: p.Vendor, ProductType: p.ProductType, Tags: p.Tags}
 		for i := range p.Variants {
 			v := &p.Variants[i]
 			dp.Variants = append(dp.Variants, demoVariant{ID: v.ID, Title: v.Title, Available: v.Available()})

@@ -55,6 +55,7 @@ type Server struct {
 	limitProxy  *limiter
 	platform    string
 	handler     http.Handler
+	demoCarts   *demoCarts // the demo's fake of Shopify's AJAX cart API
 }
 
 // New returns a Server for cfg.
@@ -122,6 +123,13 @@ func (s *Server) routes() *gin.Engine {
 	if s.demo {
 		r.GET("/", s.handleDemoPage())
 		r.GET("/demo/:file", s.handleDemoAsset())
+		// A fake of Shopify's AJAX cart API, so the demo runs the theme's client.
+		s.demoCarts = newDemoCarts(demoCartsMax, demoCartTTL)
+		r.GET("/cart.js", s.handleDemoCartGet())
+		r.POST("/cart/add.js", s.handleDemoCartAdd())
+		r.POST("/cart/change.js", s.handleDemoCartChange())
+		r.POST("/cart/update.js", s.handleDemoCartUpdate())
+		r.POST("/cart/clear.js", s.handleDemoCartClear())
 	}
 	return r
 }

@@ -1,0 +1,93 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/server"
+)
+
+// TestDemoPageInBrowser opens the demo storefront in Debian's chromium (through
+// playwright-core) against an in-process server whose clock is fixed, and runs
+// tests/browser/demo.mjs: the cards and the cart show the server's answers, the variant and
+// country pickers re-quote, the _leadtime cart attribute follows the cart, and nothing on the
+// page moves. Without node, playwright-core (npm ci) or chromium it fails: a skipped browser
+// test would hide a broken storefront.
+func TestDemoPageInBrowser(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is required for the browser test (make deps): %v", err)
+	}
+	if _, err := os.Stat(filepath.Join("..", "node_modules", "playwright-core", "package.json")); err != nil {
+		t.Fatalf("playwright-core is required for the browser test (npm ci): %v", err)
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		t.Fatalf("chromium is required for the browser test (apt-get install chromium): %v", err)
+	}
+
+	data, err := os.ReadFile(filepath.Join("..", "examples", "demo-shop.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop, err := delivery.LoadShop(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := time.Parse(time.RFC3339, "2026-11-28T09:15:00+01:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs browserTestLog
+	srv := server.New(server.Config{
+		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		DefaultShop: shop.Domain(),
+		Demo:        true,
+		Assets:      os.DirFS(filepath.Join("..", "extensions", "leadtime-theme", "assets")),
+		Now:         func() time.Time { return now },
+		Logger:      slog.New(slog.NewJSONHandler(&logs, nil)),
+	})
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	artifacts := filepath.Join("..", "artifacts")
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "demo.mjs"), ts.URL, artifacts)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node tests/browser/demo.mjs: %v\n%s\nserver log:\n%s", err, out, logs.String())
+	}
+	t.Log(strings.TrimSpace(string(out)))
+	if _, err := os.Stat(filepath.Join(artifacts, "demo.png")); err != nil {
+		t.Errorf("no screenshot: %v", err)
+	}
+}
+
+// browserTestLog is a bytes.Buffer safe for the server's concurrent log writes.
+type browserTestLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *browserTestLog) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *browserTestLog) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
