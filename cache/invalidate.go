@@ -1,0 +1,202 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Messages on the invalidation channel are lines: "del" then the keys, or
+// "gen", the shop and its new generation.
+const (
+	msgDel = "del"
+	msgGen = "gen"
+)
+
+// Invalidate drops keys from L1 and L2, and publishes them so that every
+// instance drops them from its L1 too (within milliseconds). Keys must not
+// contain a newline. Redis trouble is logged: the local L1 is dropped
+// regardless, and the other instances' copies then live until their TTL.
+func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
+	if len(keys) == 0 {
+		return
+	}
+	c.dropL1(keys...)
+	if c.rdb == nil {
+		return
+	}
+	msg := msgDel + "\n" + strings.Join(keys, "\n")
+	err := c.redisCall(ctx, "invalidate", keys[0], func(ctx context.Context) error {
+		// One DEL per key: in Redis Cluster the keys may be in other slots.
+		_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, k := range keys {
+				p.Del(ctx, k)
+			}
+			p.Publish(ctx, c.opts.Channel, msg)
+			return nil
+		})
+		return err
+	})
+	c.logSkipped(ctx, "invalidate", keys[0], err)
+}
+
+// logSkipped logs an invalidation that the open breaker kept from Redis
+// (redisCall logs the failures it sees itself): the other instances keep
+// their copies until their TTL.
+func (c *Cache) logSkipped(ctx context.Context, op, key string, err error) {
+	if errors.Is(err, errBreakerOpen) {
+		c.logRedisTrouble(ctx, op, key, err)
+	}
+}
+
+// dropL1 removes keys from L1, and marks their shards so that a fill in
+// progress does not keep what it read as fresh.
+func (c *Cache) dropL1(keys ...string) {
+	for _, k := range keys {
+		c.invals[c.shard(k)].Add(1)
+		c.l1.Remove(k)
+	}
+}
+
+// setGenScript raises a shop's generation to ARGV[1] unless it is already
+// higher (generations are Unix µs, exact in Lua's doubles), publishes the
+// generation in force and returns it.
+var setGenScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if (not cur) or tonumber(ARGV[1]) > tonumber(cur) then
+  redis.call('SET', KEYS[1], ARGV[1])
+  cur = ARGV[1]
+end
+redis.call('PUBLISH', ARGV[2], 'gen\n' .. ARGV[3] .. '\n' .. cur)
+return cur
+`)
+
+// InvalidateShop drops every key of shop (every key made by Key(shop, …)),
+// on every instance, e.g. when its settings change. It moves the shop to a
+// new generation, kept in L1 and in Redis and published: entries of an
+// older generation are no longer served fresh (Fetch may still fall back to
+// one, marked stale, when its reload fails).
+func (c *Cache) InvalidateShop(ctx context.Context, shop string) {
+	if shop == "" {
+		return
+	}
+	// A generation is a time, so that one taken after a Redis restart that
+	// lost the old one is still newer.
+	g := c.raiseGen(shop, max(time.Now().UnixMicro(), c.gen(shop)+1))
+	if c.rdb == nil {
+		return
+	}
+	var cur string
+	err := c.redisCall(ctx, "invalidate shop", genKey(shop), func(ctx context.Context) error {
+		var err error
+		cur, err = setGenScript.Run(ctx, c.rdb, []string{genKey(shop)},
+			strconv.FormatInt(g, 10), c.opts.Channel, shop).Text()
+		return err
+	})
+	if err == nil {
+		if n, err := strconv.ParseInt(cur, 10, 64); err == nil {
+			c.raiseGen(shop, n)
+		}
+	}
+	c.logSkipped(ctx, "invalidate shop", genKey(shop), err)
+}
+
+// apply acts on one message of the invalidation channel.
+func (c *Cache) apply(payload string) {
+	kind, rest, _ := strings.Cut(payload, "\n")
+	switch kind {
+	case msgDel:
+		c.dropL1(strings.Split(rest, "\n")...)
+	case msgGen:
+		shop, g, _ := strings.Cut(rest, "\n")
+		if n, err := strconv.ParseInt(g, 10, 64); err == nil {
+			c.raiseGen(shop, n)
+		}
+	}
+}
+
+// Subscription timing: how long a quiet subscription waits before it pings
+// Redis (a dead peer that sent no RST is found within twice this), and the
+// bounds of the wait before subscribing again.
+const (
+	subHealthEvery = 15 * time.Second
+	subMinBackoff  = 50 * time.Millisecond
+	subMaxBackoff  = time.Second
+)
+
+// subscribe keeps a subscription to the invalidation channel until ctx
+// ends, subscribing again after any failure.
+func (c *Cache) subscribe(ctx context.Context) {
+	defer c.wg.Done()
+	backoff := subMinBackoff
+	for {
+		ps := c.rdb.Subscribe(ctx, c.opts.Channel)
+		c.subMu.Lock()
+		if c.closed {
+			c.subMu.Unlock()
+			ps.Close()
+			return
+		}
+		c.sub = ps
+		c.subMu.Unlock()
+
+		if c.receive(ctx, ps) {
+			backoff = subMinBackoff
+		}
+
+		c.subMu.Lock()
+		c.sub = nil
+		c.subMu.Unlock()
+		ps.Close()
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, subMaxBackoff)
+	}
+}
+
+// receive handles the messages of one subscription until it fails, and
+// reports whether it was ever confirmed.
+func (c *Cache) receive(ctx context.Context, ps *redis.PubSub) (confirmed bool) {
+	pinged := false
+	for {
+		msg, err := ps.ReceiveTimeout(ctx, subHealthEvery)
+		if err != nil {
+			if ctx.Err() != nil {
+				return confirmed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && !pinged {
+				pinged = true
+				if err := ps.Ping(ctx); err == nil {
+					continue
+				}
+			}
+			if ok, n := c.logs.sub.allow(); ok {
+				c.opts.Logger.LogAttrs(ctx, slog.LevelWarn, "cache: invalidation subscription failed, subscribing again",
+					slog.String("channel", c.opts.Channel), slog.Any("error", err), slog.Int64("suppressed", n))
+			}
+			return confirmed
+		}
+		pinged = false
+		switch m := msg.(type) {
+		case *redis.Subscription:
+			if m.Kind == "subscribe" {
+				// Invalidations published before this moment may have been
+				// missed: L1 entries from before it must be checked again.
+				c.epoch.Add(1)
+				confirmed = true
+			}
+		case *redis.Message:
+			c.apply(m.Payload)
+		}
+	}
+}
