@@ -29,6 +29,7 @@ func (w weekdays) has(d time.Weekday) bool { return w&(1<<d) != 0 }
 
 // yearBits is one year of a calendar.
 type yearBits struct {
+	year  int
 	start Date // 1 January
 	days  int  // 365 or 366
 	open  [6]uint64
@@ -87,7 +88,7 @@ func (c *calendar) year(y int) *yearBits {
 
 func (c *calendar) compute(y int) *yearBits {
 	start := DateOf(y, time.January, 1)
-	yb := &yearBits{start: start, days: int(DateOf(y+1, time.January, 1) - start)}
+	yb := &yearBits{year: y, start: start, days: int(DateOf(y+1, time.January, 1) - start)}
 	for i := range yb.days {
 		if c.weekdays.has((start + Date(i)).Weekday()) {
 			yb.open[i>>6] |= 1 << (i & 63)
@@ -120,19 +121,34 @@ func (c *calendar) isOpen(d Date) bool {
 
 // onOrAfter returns the first open day on or after d.
 func (c *calendar) onOrAfter(d Date) (Date, bool) {
+	d, _, ok := c.scan(d, nil)
+	return d, ok
+}
+
+// scan returns the first open day on or after d, within maxSearchDays, and
+// the year it is in. yb, when not nil, is a year to try first: passing the
+// year of the previous step saves working out the year of d (a
+// civil-from-days conversion) on every step of addOpenDays.
+func (c *calendar) scan(d Date, yb *yearBits) (Date, *yearBits, bool) {
 	limit := d + maxSearchDays
-	for d <= limit {
-		yb := c.year(d.Year())
-		if yb == nil {
-			return NoDate, false
+	if yb == nil || d < yb.start || d >= yb.start+Date(yb.days) {
+		if yb = c.year(d.Year()); yb == nil {
+			return NoDate, nil, false
 		}
+	}
+	for {
 		if i := yb.nextOpen(int(d - yb.start)); i >= 0 {
 			found := yb.start + Date(i)
-			return found, found <= limit
+			return found, yb, found <= limit
 		}
 		d = yb.start + Date(yb.days) // 1 January of the next year
+		if d > limit {
+			return NoDate, nil, false
+		}
+		if yb = c.year(yb.year + 1); yb == nil {
+			return NoDate, nil, false
+		}
 	}
-	return NoDate, false
 }
 
 // after returns the first open day strictly after d.
@@ -141,9 +157,10 @@ func (c *calendar) after(d Date) (Date, bool) { return c.onOrAfter(d + 1) }
 // addOpenDays returns the n-th open day after d; n = 0 is d itself, whether
 // or not d is open (DESIGN §3 step 3: day0 is a processing day already).
 func (c *calendar) addOpenDays(d Date, n int) (Date, bool) {
+	var yb *yearBits
 	ok := true
 	for ; n > 0 && ok; n-- {
-		d, ok = c.after(d)
+		d, yb, ok = c.scan(d+1, yb)
 	}
 	return d, ok
 }

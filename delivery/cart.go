@@ -41,20 +41,27 @@ func QuoteCart(s *Shop, items []Item, dest Destination, now time.Time) (Cart, er
 
 // QuoteCartRoute is QuoteCart for an already resolved route.
 func (s *Shop) QuoteCartRoute(items []Item, r Route, now time.Time) Cart {
-	local := now.In(s.loc).Truncate(time.Second) // answers speak in whole seconds
-	today := DateOf(local.Date())
+	// Every line is quoted at the same instant: work out once what that means.
+	ck := s.clockAt(now)
+	local, today, midnight := ck.local, ck.today, ck.midnight
 	c := Cart{
 		Lines: make([]Line, len(items)), QuotedAt: local, Today: today, Route: r,
 		Ships: Window{NoDate, NoDate}, Delivery: Window{NoDate, NoDate},
-		ExpiresAt: today.AddDays(1).At(0, 0, s.loc),
+		ExpiresAt: midnight,
 	}
 	slowest := -1
 	allToday := true
 	for i, item := range items {
-		a, err := s.QuoteRoute(item, r, now)
+		a, err := s.quote(item, r, &ck)
 		c.Lines[i] = Line{Answer: a, Err: err}
 		if err != nil {
-			c.Lines[i].ProductID, c.Lines[i].VariantID, c.Lines[i].Quantity = productID(item), item.VariantID, max(item.Quantity, 1)
+			// Like an unavailable answer: no dates (not the zero Date,
+			// 1970-01-01), and valid until the next midnight.
+			c.Lines[i].Answer = Answer{
+				ProductID: productID(item), VariantID: item.VariantID, Quantity: max(item.Quantity, 1),
+				Ships: Window{NoDate, NoDate}, Delivery: Window{NoDate, NoDate},
+				ExpiresAt: midnight, QuotedAt: local, Today: today, Route: r,
+			}
 			continue
 		}
 		if !a.Available {

@@ -145,6 +145,41 @@ func Quote(s *Shop, item Item, dest Destination, now time.Time) (Answer, error) 
 // QuoteRoute is Quote for an already resolved route, so that a cart
 // resolves its destination once.
 func (s *Shop) QuoteRoute(item Item, r Route, now time.Time) (Answer, error) {
+	ck := s.clockAt(now)
+	return s.quote(item, r, &ck)
+}
+
+// clock is what an answer needs to know of now (DESIGN §3 steps 1, 6 and
+// 7). It is the same for every line of a cart, which works it out once.
+type clock struct {
+	now      time.Time
+	local    time.Time // now in the shop's zone, in whole seconds
+	today    Date
+	midnight time.Time // the next local midnight
+	day0     Date      // step 1, before any pre-order moves it
+	cutoff   time.Time // day0's cutoff
+	err      error     // why there is no day0
+}
+
+func (s *Shop) clockAt(now time.Time) clock {
+	local := now.In(s.loc).Truncate(time.Second) // answers speak in whole seconds
+	today := DateOf(local.Date())
+	ck := clock{now: now, local: local, today: today, midnight: today.AddDays(1).At(0, 0, s.loc), day0: NoDate}
+	if y := today.Year(); y < firstYear || y > lastYear-4 {
+		ck.err = fmt.Errorf("%s: %w", today, ErrOutOfRange)
+		return ck
+	}
+	d0, ok := s.day0(now, today)
+	if !ok {
+		ck.err = ErrNoProcessingDay
+		return ck
+	}
+	ck.day0, ck.cutoff = d0, s.cutoffOn(d0)
+	return ck
+}
+
+// quote answers for one item at the clock's now.
+func (s *Shop) quote(item Item, r Route, ck *clock) (Answer, error) {
 	p := item.Product
 	if p == nil || len(p.Variants) == 0 {
 		return Answer{}, ErrUnknownProduct
@@ -153,13 +188,11 @@ func (s *Shop) QuoteRoute(item Item, r Route, now time.Time) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	local := now.In(s.loc).Truncate(time.Second) // answers speak in whole seconds
-	today := DateOf(local.Date())
 	a := Answer{
 		ProductID: p.ID, VariantID: v.ID, Quantity: max(item.Quantity, 1),
-		QuotedAt: local, Today: today, Route: r,
+		QuotedAt: ck.local, Today: ck.today, Route: r,
 		Ships: Window{NoDate, NoDate}, Delivery: Window{NoDate, NoDate},
-		ExpiresAt: today.AddDays(1).At(0, 0, s.loc),
+		ExpiresAt: ck.midnight,
 	}
 	t := s.resolveTerms(p, v)
 	a.Processing = Processing{
@@ -175,7 +208,7 @@ func (s *Shop) QuoteRoute(item Item, r Route, now time.Time) (Answer, error) {
 		a.Processing.MinDays += s.backorder.Min
 		a.Processing.MaxDays += s.backorder.Max
 	}
-	if err := s.schedule(&a, now, today); err != nil {
+	if err := s.schedule(&a, ck); err != nil {
 		return Answer{}, err
 	}
 	a.Available = true
@@ -184,17 +217,18 @@ func (s *Shop) QuoteRoute(item Item, r Route, now time.Time) (Answer, error) {
 
 // schedule fills in the dates, cutoff and expiry of an available answer
 // (DESIGN §3 steps 1–7).
-func (s *Shop) schedule(a *Answer, now time.Time, today Date) error {
-	if y := today.Year(); y < firstYear || y > lastYear-4 {
-		return fmt.Errorf("%s: %w", today, ErrOutOfRange)
+func (s *Shop) schedule(a *Answer, ck *clock) error {
+	if ck.err != nil {
+		return ck.err
 	}
-	d0, ok := s.day0(now, today)
+	d0, cutoff := ck.day0, ck.cutoff
 	// Step 2: a pre-order cannot start before its ships_on date.
-	if ok && a.Processing.ShipsOn != NoDate && a.Processing.ShipsOn > d0 {
-		d0, ok = s.processingCal.onOrAfter(a.Processing.ShipsOn)
-	}
-	if !ok {
-		return ErrNoProcessingDay
+	if a.Processing.ShipsOn != NoDate && a.Processing.ShipsOn > d0 {
+		var ok bool
+		if d0, ok = s.processingCal.onOrAfter(a.Processing.ShipsOn); !ok {
+			return ErrNoProcessingDay
+		}
+		cutoff = s.cutoffOn(d0)
 	}
 	// Step 3: "+ n processing days" is the n-th processing day after day0.
 	earliest, ok1 := s.processingCal.addOpenDays(d0, a.Processing.MinDays)
@@ -209,7 +243,7 @@ func (s *Shop) schedule(a *Answer, now time.Time, today Date) error {
 	}
 	a.Delivery = delivery
 	// Steps 6–7.
-	a.Cutoff = Cutoff{At: s.cutoffOn(d0), ShipsToday: d0 == today && a.Processing.MinDays == 0}
+	a.Cutoff = Cutoff{At: cutoff, ShipsToday: d0 == ck.today && a.Processing.MinDays == 0}
 	if a.Cutoff.At.Before(a.ExpiresAt) {
 		a.ExpiresAt = a.Cutoff.At
 	}

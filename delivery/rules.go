@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,7 +37,8 @@ type compiledRule struct {
 	index      int // position in the settings' list
 	level      matchLevel
 	variants   []int64
-	products   []string // handles and decimal ids
+	products   []string // handles (and ids, which are written as handles too)
+	productIDs []int64  // the values of products that are ids, parsed once
 	collection []string
 	tags       []string
 	vendors    []string
@@ -59,6 +61,11 @@ func compileRules(rules []Rule) []compiledRule {
 			}
 		}
 		c.products = refs(m.Products)
+		for _, v := range c.products {
+			if id, ok := parseResourceID(v); ok {
+				c.productIDs = append(c.productIDs, id)
+			}
+		}
 		c.collection = refs(m.Collections)
 		c.tags, c.vendors, c.types = refs(m.Tags), refs(m.Vendors), refs(m.ProductTypes)
 		for _, k := range []struct {
@@ -114,10 +121,10 @@ func parseResourceID(s string) (int64, bool) {
 // matches reports whether the rule matches the variant of p: every key
 // present must match (AND), and any value of a key will do (OR).
 func (r *compiledRule) matches(p *Product, v *Variant) bool {
-	if len(r.variants) > 0 && !containsID(r.variants, v.ID) {
+	if len(r.variants) > 0 && !slices.Contains(r.variants, v.ID) {
 		return false
 	}
-	if len(r.products) > 0 && !matchesProduct(r.products, p) {
+	if len(r.products) > 0 && !slices.Contains(r.products, p.Handle) && !slices.Contains(r.productIDs, p.ID) {
 		return false
 	}
 	if len(r.collection) > 0 && !anyFold(r.collection, p.Collections) {
@@ -133,27 +140,6 @@ func (r *compiledRule) matches(p *Product, v *Variant) bool {
 		return false
 	}
 	return true
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
-func matchesProduct(values []string, p *Product) bool {
-	for _, v := range values {
-		if v == p.Handle {
-			return true
-		}
-		if id, ok := parseResourceID(v); ok && id == p.ID {
-			return true
-		}
-	}
-	return false
 }
 
 // Tags, vendors, types and collection handles match case-insensitively, as
@@ -207,7 +193,10 @@ func (s *Shop) resolveTerms(p *Product, v *Variant) terms {
 			break
 		}
 		r := &s.rules[i]
-		if !r.matches(p, v) {
+		// Matching costs string comparisons: skip a rule that could only
+		// set what a more specific level has set already.
+		useful := (!haveProcessing && r.hasProcessing) || (t.readiness == "" && r.readiness != "") || (t.shipsOn == NoDate && r.shipsOn != NoDate)
+		if !useful || !r.matches(p, v) {
 			continue
 		}
 		if !haveProcessing && r.hasProcessing {

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/token"
 )
 
 // Settings is one shop's settings document (DESIGN §3), as merchants write
@@ -19,9 +21,9 @@ type Settings struct {
 	Shop            string            `json:"shop" check:"required"`
 	Timezone        string            `json:"timezone" check:"required"`
 	Country         string            `json:"country" check:"required"`
-	Locale          string            `json:"locale,omitempty"`   // the shop's primary locale; default "en"
-	Holidays        []string          `json:"holidays,omitempty"` // nil means [country]; [] means none
-	Cutoff          string            `json:"cutoff,omitempty"`   // "HH:MM", local; default "14:00"
+	Locale          string            `json:"locale,omitempty"`  // the shop's primary locale; default "en"
+	Holidays        []string          `json:"holidays,omitzero"` // nil means [country]; [] means none, and omitzero keeps it
+	Cutoff          string            `json:"cutoff,omitempty"`  // "HH:MM", local; default "14:00"
 	CutoffByWeekday map[string]string `json:"cutoff_by_weekday,omitempty"`
 	ProcessingDays  []string          `json:"processing_days,omitempty"` // default mon–fri
 	Closures        []Closure         `json:"closures,omitempty"`
@@ -225,31 +227,43 @@ const MaxSettingsSize = 4 << 20
 // ParseSettings decodes a settings document in YAML or JSON (JSON is
 // recognised by its leading '{'). Unknown keys and values of the wrong type
 // are reported together, by path, as a *ValidationError. It does not check
-// the meaning of the values: Compile does.
+// the meaning of the values: Compile does (LoadShop does both).
 func ParseSettings(data []byte) (*Settings, error) {
-	if len(data) > MaxSettingsSize {
-		return nil, &ValidationError{Problems: []Problem{{Message: fmt.Sprintf("document is larger than %d bytes", MaxSettingsSize)}}}
-	}
-	tree, err := decodeTree(data)
+	s, ps, err := parseSettings(data)
 	if err != nil {
-		return nil, &ValidationError{Problems: []Problem{{Message: err.Error()}}}
+		return nil, err
 	}
-	var ps problems
-	checkTree(&ps, "", tree, settingsType)
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
-	// The tree is now known to fit Settings, so this round trip cannot fail
-	// on a type; it only maps the generic tree onto the struct.
+	return s, nil
+}
+
+// parseSettings decodes as much of a document as fits Settings and lists
+// what does not. err is set only when the document cannot be read at all.
+func parseSettings(data []byte) (*Settings, problems, error) {
+	if len(data) > MaxSettingsSize {
+		return nil, nil, &ValidationError{Problems: []Problem{{Message: fmt.Sprintf("document is larger than %d bytes", MaxSettingsSize)}}}
+	}
+	tree, err := decodeTree(data)
+	if err != nil {
+		return nil, nil, &ValidationError{Problems: []Problem{{Message: err.Error()}}}
+	}
+	var ps problems
+	if !checkTree(&ps, "", tree, settingsType) {
+		return nil, nil, ps.err()
+	}
+	// checkTree dropped whatever did not fit Settings, so this round trip
+	// cannot fail on a type; it only maps the generic tree onto the struct.
 	canonical, err := json.Marshal(tree)
 	if err != nil {
-		return nil, &ValidationError{Problems: []Problem{{Message: err.Error()}}}
+		return nil, nil, &ValidationError{Problems: []Problem{{Message: err.Error()}}}
 	}
 	var s Settings
 	if err := json.Unmarshal(canonical, &s); err != nil {
-		return nil, &ValidationError{Problems: []Problem{{Message: err.Error()}}}
+		return nil, nil, &ValidationError{Problems: []Problem{{Message: err.Error()}}}
 	}
-	return &s, nil
+	return &s, ps, nil
 }
 
 // decodeTree parses YAML or JSON into maps, slices and scalars, with
@@ -271,10 +285,49 @@ func decodeTree(data []byte) (any, error) {
 		}
 		return tree, nil
 	}
+	if err := checkYAMLNesting(trimmed); err != nil {
+		return nil, err
+	}
 	if err := yaml.Unmarshal(trimmed, &tree); err != nil {
 		return nil, fmt.Errorf("invalid YAML: %s", firstLine(err.Error()))
 	}
-	return normaliseYAML(tree)
+	budget := maxYAMLNodes
+	return normaliseYAML(tree, &budget)
+}
+
+// Limits on the shape of a YAML document. A settings document nests fewer
+// than ten levels deep and has at most a few nodes per byte. The YAML
+// parser takes time more than quadratic in the nesting depth (a few hundred
+// kilobytes of "[[[[" hold a CPU for minutes and exhaust memory), and
+// aliases can make a tiny document stand for billions of nodes, so both are
+// bounded before the document is walked.
+const (
+	maxYAMLFlowDepth = 32  // nested [ ] and { }
+	maxYAMLColumn    = 256 // column of a block "-", "?" or ":" (block nesting needs indentation)
+	maxYAMLNodes     = MaxSettingsSize
+)
+
+var errYAMLTooDeep = fmt.Errorf("invalid YAML: nested too deeply (more than %d levels of [ ] and { }, or a key past column %d)", maxYAMLFlowDepth, maxYAMLColumn)
+
+// checkYAMLNesting rejects documents nested too deeply for the YAML parser,
+// using its lexer, which is linear.
+func checkYAMLNesting(data []byte) error {
+	flow := 0
+	for _, tk := range lexer.Tokenize(string(data)) {
+		switch tk.Type {
+		case token.SequenceStartType, token.MappingStartType:
+			if flow++; flow > maxYAMLFlowDepth {
+				return errYAMLTooDeep
+			}
+		case token.SequenceEndType, token.MappingEndType:
+			flow = max(flow-1, 0)
+		case token.SequenceEntryType, token.MappingKeyType, token.MappingValueType:
+			if flow == 0 && tk.Position != nil && tk.Position.Column > maxYAMLColumn {
+				return errYAMLTooDeep
+			}
+		}
+	}
+	return nil
 }
 
 func firstLine(s string) string {
@@ -285,12 +338,16 @@ func firstLine(s string) string {
 }
 
 // normaliseYAML turns the YAML decoder's numbers into json.Number and its
-// map keys into strings, so YAML and JSON documents check identically.
-func normaliseYAML(v any) (any, error) {
+// map keys into strings, so YAML and JSON documents check identically. It
+// visits at most *budget nodes: an alias is visited again at each use.
+func normaliseYAML(v any, budget *int) (any, error) {
+	if *budget--; *budget < 0 {
+		return nil, errors.New("invalid YAML: the document expands to too many values (aliases?)")
+	}
 	switch v := v.(type) {
 	case map[string]any:
 		for k, e := range v {
-			n, err := normaliseYAML(e)
+			n, err := normaliseYAML(e, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -300,7 +357,7 @@ func normaliseYAML(v any) (any, error) {
 	case map[any]any:
 		m := make(map[string]any, len(v))
 		for k, e := range v {
-			n, err := normaliseYAML(e)
+			n, err := normaliseYAML(e, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -309,7 +366,7 @@ func normaliseYAML(v any) (any, error) {
 		return m, nil
 	case []any:
 		for i, e := range v {
-			n, err := normaliseYAML(e)
+			n, err := normaliseYAML(e, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -329,6 +386,8 @@ func normaliseYAML(v any) (any, error) {
 		return json.Number(strconv.FormatFloat(v, 'g', -1, 64)), nil
 	case nil, string, bool:
 		return v, nil
+	case json.Number:
+		return v, nil // normalised already: an alias visits its node again
 	default:
 		// Timestamps and other YAML-only types: keep their text.
 		return fmt.Sprint(v), nil

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -52,13 +53,28 @@ func (s *Shop) Location() *time.Location { return s.loc }
 // Country returns the shop's origin country.
 func (s *Shop) Country() string { return s.settings.Country }
 
-// LoadShop parses and compiles a settings document in one step.
+// LoadShop parses and compiles a settings document in one step. A document
+// with problems of form (unknown keys, wrong types) is still checked for
+// problems of meaning, so that every problem is reported at once (DESIGN §3).
 func LoadShop(data []byte) (*Shop, error) {
-	st, err := ParseSettings(data)
+	st, parsed, err := parseSettings(data)
 	if err != nil {
 		return nil, err
 	}
-	return Compile(st)
+	shop, err := Compile(st)
+	if len(parsed) == 0 {
+		return shop, err
+	}
+	all := parsed
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			if !parsed.explains(p.Path) {
+				all = append(all, p)
+			}
+		}
+	}
+	return nil, all.err()
 }
 
 var (

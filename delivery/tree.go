@@ -18,81 +18,97 @@ var (
 // checkTree walks a decoded document beside the Go type it must fit and
 // reports, all at once and by path, unknown keys, missing required keys and
 // values of the wrong kind. encoding/json alone would stop at the first.
-func checkTree(ps *problems, path string, v any, t reflect.Type) {
+//
+// It also drops what does not fit, so that the rest of the document can
+// still be decoded and its meaning checked (LoadShop reports both kinds of
+// problem together): an unknown key or a bad value is deleted from its
+// mapping, and a bad list element becomes null, which keeps the indexes of
+// the others. It returns false when v itself does not fit t.
+func checkTree(ps *problems, path string, v any, t reflect.Type) bool {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if v == nil {
-		return // an explicit null is the same as leaving the key out
+		return true // an explicit null is the same as leaving the key out
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshalerType) {
 		s, ok := v.(string)
 		if !ok {
 			ps.add(path, "must be a string, not %s", kindOf(v))
-			return
+			return false
 		}
 		ptr := reflect.New(t).Interface().(encoding.TextUnmarshaler)
 		if err := ptr.UnmarshalText([]byte(s)); err != nil {
 			ps.add(path, "%v", err)
+			return false
 		}
-		return
+		return true
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		checkObject(ps, path, v, t)
+		return checkObject(ps, path, v, t)
 	case reflect.Slice:
 		list, ok := v.([]any)
 		if !ok {
 			ps.add(path, "must be a list, not %s", kindOf(v))
-			return
+			return false
 		}
 		for i, e := range list {
-			checkTree(ps, path+"["+strconv.Itoa(i)+"]", e, t.Elem())
+			if !checkTree(ps, path+"["+strconv.Itoa(i)+"]", e, t.Elem()) {
+				list[i] = nil
+			}
 		}
 	case reflect.Map:
 		m, ok := v.(map[string]any)
 		if !ok {
 			ps.add(path, "must be a mapping, not %s", kindOf(v))
-			return
+			return false
 		}
 		for _, k := range sortedKeys(m) {
-			checkTree(ps, join(path, k), m[k], t.Elem())
+			if !checkTree(ps, join(path, k), m[k], t.Elem()) {
+				delete(m, k)
+			}
 		}
 	case reflect.String:
 		if _, ok := v.(string); ok {
-			return
+			return true
 		}
 		if n, ok := v.(json.Number); ok && t == refType {
 			if _, err := n.Int64(); err == nil {
-				return
+				return true
 			}
 		}
 		ps.add(path, "must be a string, not %s", kindOf(v))
+		return false
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		n, ok := v.(json.Number)
 		if !ok {
 			ps.add(path, "must be a whole number, not %s", kindOf(v))
-			return
+			return false
 		}
-		if _, err := n.Int64(); err != nil {
+		i, err := n.Int64()
+		if err != nil {
 			ps.add(path, "must be a whole number, not %s", n)
-		} else if t.Kind() != reflect.Int64 {
-			if i, _ := n.Int64(); i < -1<<31 || i > 1<<31-1 {
-				ps.add(path, "%s is out of range", n)
-			}
+			return false
+		}
+		if t.Kind() != reflect.Int64 && (i < -1<<31 || i > 1<<31-1) {
+			ps.add(path, "%s is out of range", n)
+			return false
 		}
 	case reflect.Bool:
 		if _, ok := v.(bool); !ok {
 			ps.add(path, "must be true or false, not %s", kindOf(v))
+			return false
 		}
 	}
+	return true
 }
 
-func checkObject(ps *problems, path string, v any, t reflect.Type) {
+func checkObject(ps *problems, path string, v any, t reflect.Type) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
 		ps.add(path, "must be a mapping, not %s", kindOf(v))
-		return
+		return false
 	}
 	fields := map[string]reflect.StructField{}
 	for i := range t.NumField() {
@@ -112,10 +128,53 @@ func checkObject(ps *problems, path string, v any, t reflect.Type) {
 		f, known := fields[k]
 		if !known {
 			ps.add(join(path, k), "unknown key")
+			delete(m, k)
 			continue
 		}
-		checkTree(ps, join(path, k), m[k], f.Type)
+		if !checkTree(ps, join(path, k), m[k], f.Type) {
+			delete(m, k)
+		}
 	}
+	return true
+}
+
+// explains reports whether a problem at path, found by Compile in a document
+// from which checkTree dropped what did not fit, may be a consequence of a
+// problem already in ps: it is at, inside or above a dropped value, or
+// beside it in the same object (processing.min "must be ≤ max" once a bad
+// processing.max was dropped).
+func (ps problems) explains(path string) bool {
+	for _, p := range ps {
+		if within(path, p.Path) || within(p.Path, path) {
+			return true
+		}
+		if parent := parentObject(p.Path); parent != "" && within(path, parent) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether path is base or inside it.
+func within(path, base string) bool {
+	if base == "" || path == base {
+		return true
+	}
+	return strings.HasPrefix(path, base) && (path[len(base)] == '.' || path[len(base)] == '[')
+}
+
+// parentObject returns the path of the object holding the key at path, or
+// "" for a list element or a top-level key: list elements and top-level keys
+// do not depend on their siblings.
+func parentObject(path string) string {
+	if strings.HasSuffix(path, "]") {
+		return ""
+	}
+	i := strings.LastIndexByte(path, '.')
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
 }
 
 func join(path, key string) string {

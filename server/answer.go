@@ -83,6 +83,8 @@ type ErrorBody struct {
 }
 
 func newProductAnswer(shop *delivery.Shop, a *delivery.Answer, locale string, msg message.Message) *ProductAnswer {
+	// msg is the built-in text; the shop's own templates, if any, replace it.
+	msg = message.Override(shop.Settings(), a, locale, msg)
 	out := &ProductAnswer{
 		Shop: shop.Domain(), QuotedAt: a.QuotedAt, Timezone: shop.Location().String(),
 		Country: a.Route.Country, Zone: a.Route.Zone, Method: a.Route.Method, Locale: locale,
@@ -106,7 +108,7 @@ func newProductAnswer(shop *delivery.Shop, a *delivery.Answer, locale string, ms
 }
 
 func newCartAnswer(shop *delivery.Shop, c *delivery.Cart, locale string) *CartAnswer {
-	msg := message.ForCart(c, locale)
+	msg := message.OverrideCart(shop.Settings(), c, locale, message.ForCart(c, locale))
 	out := &CartAnswer{
 		Shop: shop.Domain(), QuotedAt: c.QuotedAt, Timezone: shop.Location().String(),
 		Country: c.Route.Country, Zone: c.Route.Zone, Method: c.Route.Method, Locale: locale,

@@ -115,14 +115,16 @@ func (e *Engine) Cart(ctx context.Context, req CartRequest, now time.Time) (*Car
 	return newCartAnswer(shop, &c, locale), nil
 }
 
-// cartItems loads every line's product: one lookup for all the lines named
-// only by variant, so a cart costs one upstream call whatever its size.
+// cartItems loads every line's product: one lookup for all the lines that
+// name a variant, so a cart costs one upstream call whatever its size
+// (DESIGN §8). /cart.js names the product too; a line whose variant belongs
+// to another product is unknown, as the product route would say.
 func (e *Engine) cartItems(ctx context.Context, shop *delivery.Shop, lines []CartLine) ([]delivery.Item, error) {
 	items := make([]delivery.Item, len(lines))
 	var byVariant []int64
 	for i, l := range lines {
 		items[i] = delivery.Item{VariantID: l.VariantID, Quantity: l.Quantity}
-		if l.ProductID == 0 && l.Handle == "" {
+		if l.VariantID != 0 {
 			byVariant = append(byVariant, l.VariantID)
 			continue
 		}
@@ -144,24 +146,25 @@ func (e *Engine) cartItems(ctx context.Context, shop *delivery.Shop, lines []Car
 		return nil, fmt.Errorf("loading cart products: %w", err)
 	}
 	for i, l := range lines {
-		if items[i].Product == nil && l.ProductID == 0 && l.Handle == "" {
-			items[i].Product = found[l.VariantID]
+		if p := found[l.VariantID]; l.VariantID != 0 && p != nil && namesProduct(l, p) {
+			items[i].Product = p
 		}
 	}
 	return items, nil
 }
 
-// resolveLocale picks the answer's locale: the requested one when given,
-// else the shop's primary locale, else en. The message package falls back
-// further for text it does not have.
+// namesProduct reports whether p is the product that l names, if it names
+// one at all.
+func namesProduct(l CartLine, p *delivery.Product) bool {
+	return (l.ProductID == 0 || l.ProductID == p.ID) && (l.Handle == "" || l.Handle == p.Handle)
+}
+
+// resolveLocale picks the answer's locale (issue 3): the requested one
+// ("sv", "sv-SE", "pt-BR"), else its language, else the shop's primary
+// locale, else en, among the locales the message package speaks. An
+// unknown locale is never an error.
 func resolveLocale(shop *delivery.Shop, requested string) string {
-	if requested != "" {
-		return requested
-	}
-	if l := shop.Settings().Locale; l != "" {
-		return l
-	}
-	return "en"
+	return message.Resolve(requested, shop.Settings().Locale)
 }
 
 // Catalog serves products from the offline catalog of each shop's settings

@@ -1,0 +1,58 @@
+package message
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+// FuzzRenderTemplate feeds arbitrary templates to the sandbox: parsing and
+// rendering never panic and never hang, and whatever renders respects the
+// output limit.
+func FuzzRenderTemplate(f *testing.F) {
+	for _, src := range parityTemplates {
+		f.Add(src)
+	}
+	for _, src := range parityFailures {
+		f.Add(src)
+	}
+	for _, src := range []string{
+		"{% for i in (1..999999999) %}{% for j in (1..999999999) %}{{ i }}{% endfor %}{% endfor %}",
+		"{% assign s = 'xx' %}{% for i in (1..64) %}{% assign s = s | append: s | append: s %}{% endfor %}{{ s }}",
+		"{% capture x %}{% capture y %}{{ shop }}{% endcapture %}{{ y }}{{ y }}{% endcapture %}{{ x | size }}",
+		"{{ 'a' | truncate: -99999999999 }}{{ 'a' | truncatewords: 99999999999999999999 }}{{ 'a' | slice: -9999999999, -1 }}",
+		"{{ 9223372036854775807 | plus: 1 | times: 9223372036854775807 | divided_by: -1 | modulo: 0 }}",
+		"{{ 1.5 | round: 99999 }}{{ 1e400 }}{{ -0.0 | abs }}",
+		"{% for i in (9223372036854775807..-9223372036854775808) %}{% endfor %}",
+		"{% if (1..3) contains 2 %}{% endif %}{% case %}{% endcase %}",
+		"{{ ships | join }}{{ ships.range[0] }}{{ ships['range'] }}{{ processing.min_days.size }}",
+		"{%- raw -%}{{{%- endraw -%}}}",
+		"{{ '%' | date: '%Y' }}{{ today_iso | date: '%%%' }}{{ '0000-00-00' | date: '%c' }}",
+		"{% for x in ships %}{{ x }}{% endfor %}",
+		"{% break %}{% continue %}",
+		"{{",
+		"{%",
+		"}}{%%}{{}}",
+	} {
+		f.Add(src)
+	}
+	vars := sampleVars()
+	f.Fuzz(func(t *testing.T, src string) {
+		tmpl, err := ParseTemplate(src)
+		if err != nil {
+			var te *TemplateError
+			if !errors.As(err, &te) {
+				t.Fatalf("ParseTemplate(%q) = %T %v, want a *TemplateError", src, err, err)
+			}
+			return
+		}
+		start := time.Now()
+		out, err := tmpl.Render(vars)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("Render took %v", d)
+		}
+		if err == nil && len(out) > MaxOutputSize {
+			t.Fatalf("output of %d bytes", len(out))
+		}
+	})
+}

@@ -1,0 +1,160 @@
+package message
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleVars() map[string]any {
+	s := sampleSubject()
+	return bindings(&swedish, &s, "demo-handmade.myshopify.com", true)
+}
+
+// TestSandboxRefusesFiles: include and render do not exist, whatever they
+// name: no template reads a file or itself.
+func TestSandboxRefusesFiles(t *testing.T) {
+	if err := os.WriteFile(t.TempDir()+"/x.liquid", []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{
+		"{% include 'x' %}",
+		"{% include '../../../../etc/passwd' %}",
+		"{% render 'x' %}",
+		"{% include shop %}",
+		"a{% if true %}{% include 'self' %}{% endif %}",
+		"{% comment %}{% endcomment %}{% raw %}{% endraw %}{% include x %}",
+	} {
+		_, err := ParseTemplate(src)
+		if err == nil || !strings.Contains(err.Error(), "not allowed in a message") {
+			t.Errorf("ParseTemplate(%q) = %v, want include/render refused", src, err)
+		}
+	}
+}
+
+func TestSandboxLimits(t *testing.T) {
+	vars := sampleVars()
+	for _, tc := range []struct {
+		name, src string
+		want      error
+	}{
+		{"a long loop", "{% for i in (1..10001) %}{% endfor %}", ErrTooManySteps},
+		{"nested loops", "{% for i in (1..200) %}{% for j in (1..200) %}{% endfor %}{% endfor %}", ErrTooManySteps},
+		{"an endless range", "{% for i in (1..999999999999) %}{{ i }}{% endfor %}", ErrTooLong},
+		{"a huge output", "{% for i in (1..5000) %}{{ shop }}{% endfor %}", ErrTooLong},
+		{"doubling a string", "{% assign s = 'xxxxxxxx' %}{% for i in (1..20) %}{% assign s = s | append: s %}{% endfor %}", errValueTooLarge},
+		{"doubling without a loop", "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 12), errValueTooLarge},
+		{"doubling by capture", "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% capture s %}{{ s }}{{ s }}{% endcapture %}", 12), errValueTooLarge},
+		{"a growing replace", "{% assign s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' | replace: 'x', shop %}{% assign s = s | replace: 'm', s %}", errValueTooLarge},
+		{"a huge array", "{% assign a = 'x' | split: ',' %}{% for i in (1..12) %}{% assign a = a | concat: a %}{% endfor %}", errValueTooLarge},
+		{"a range turned array", "{{ (1..100000000) | join }}", errValueTooLarge},
+	} {
+		tmpl, err := ParseTemplate(tc.src)
+		if err != nil {
+			t.Errorf("%s: ParseTemplate: %v", tc.name, err)
+			continue
+		}
+		start := time.Now()
+		out, err := tmpl.Render(vars)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: Render = %.40q, %v; want %v", tc.name, out, err, tc.want)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("%s: took %v", tc.name, d)
+		}
+	}
+	if _, err := ParseTemplate(strings.Repeat("x", MaxTemplateSize+1)); err == nil {
+		t.Errorf("a template over %d bytes is accepted", MaxTemplateSize)
+	}
+}
+
+// TestSandboxDeadline: a template that stays within the step and size
+// limits but works hard is stopped at the deadline.
+func TestSandboxDeadline(t *testing.T) {
+	src := "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 9) + // 8 KB
+		"{% for i in (1..10000) %}{% assign t = s | replace: 'x', 'y' | upcase | downcase | escape | remove: 'y' %}{% endfor %}"
+	tmpl, err := ParseTemplate(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = tmpl.Render(sampleVars())
+	if !errors.Is(err, ErrTooSlow) {
+		t.Errorf("Render = %v, want %v", err, ErrTooSlow)
+	}
+	if d := time.Since(start); d > RenderDeadline+time.Second {
+		t.Errorf("stopped after %v", d)
+	}
+}
+
+// panicky is a value whose every use panics, as a bug deep in the library
+// would.
+type panicky struct{}
+
+func (panicky) ToLiquid() any { panic("boom") }
+
+func TestSandboxRecovers(t *testing.T) {
+	tmpl, err := ParseTemplate("Skickas {{ shop }}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := sampleVars()
+	vars["shop"] = panicky{}
+	out, err := tmpl.Render(vars)
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("Render = %q, %v; want the panic as an error", out, err)
+	}
+}
+
+// TestTemplateErrorsHavePositions: a merchant is told where.
+func TestTemplateErrorsHavePositions(t *testing.T) {
+	for src, want := range map[string]string{
+		"Skickas {{ ship.range }}": "line 1, column 12: unknown variable “ship”; did you mean “ships”?",
+		"ok\n\n  {{ ships.rang }}": "line 3, column 6: ships has no “rang”; did you mean “range”?",
+		"{{ shop | upcaes }}":      "line 1, column 11: unknown filter “upcaes”; did you mean “upcase”?",
+		"Order {{ remaining ":      "line 1, column 7: “{{” is not closed with “}}”",
+		"x\n{% echo 'x' %}":        "line 2, column 1: echo is not supported in a message; use assign, capture, case, comment, for, if, raw or unless",
+		"x\n  {% bogus %}":         "line 2, column 3: unknown tag \"bogus\"",
+		"{% if available %}x":      "line 1, column 1: unterminated \"if\" block",
+		"{% endif %}":              "line 1, column 1: endif closes no if",
+		"{% for i in (1..3) %}{{ forloop.idx }}{% endfor %}": "line 1, column 25: forloop has no “idx”; it has first, last, index, index0, rindex, rindex0, length, parentloop",
+		"{% if x == 1 %}{% endif %}":                         "line 1, column 7: unknown variable “x”",
+		"{% assign x = 1 %}{{ x.y }}":                        "",
+		"{% capture c %}a{% endcapture %}{{ c }}":            "",
+		"é {{ shop | nope }}":                                "line 1, column 13: unknown filter “nope”",
+	} {
+		_, err := ParseTemplate(src)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("ParseTemplate(%q) = %q, want %q", src, got, want)
+		}
+	}
+}
+
+func BenchmarkRenderTemplate(b *testing.B) {
+	tmpl, err := ParseTemplate("{% if cutoff.ships_today %}Beställ före {{ cutoff.at }}{% else %}Skickas {{ ships.range }} · Levereras {{ delivery.range }}{% endif %}")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := sampleSubject()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tmpl.Render(bindings(&swedish, &s, "demo.myshopify.com", true)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBuiltinMessage(b *testing.B) {
+	sat := date(2026, time.November, 28)
+	a := answer(sat, date(2026, time.December, 7), date(2026, time.December, 10), date(2026, time.December, 8), date(2026, time.December, 15))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = ForAnswer(a, "sv")
+	}
+}

@@ -1,0 +1,179 @@
+package message
+
+import (
+	"fmt"
+	"log/slog"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"weak"
+
+	"github.com/leadtime-app/leadtime/delivery"
+)
+
+// A shop's templates are compiled once per settings document, not per
+// request. delivery.Compile checks them (through the check registered
+// below) and leaves them compiled here, keyed by the *Settings it keeps, so
+// a storefront request finds them ready. The key is weak: when a shop's
+// settings are replaced and the old document is collected, its templates
+// go too.
+var compiled sync.Map // weak.Pointer[delivery.Settings] → *templateSet
+
+func init() {
+	delivery.RegisterCheck(func(st *delivery.Settings, report func(path, message string)) {
+		if len(st.Messages) == 0 {
+			return
+		}
+		for _, p := range templatesOf(st).problems {
+			report(p.path, p.message)
+		}
+	})
+}
+
+// templateSet is one settings document's templates.
+type templateSet struct {
+	byLocale map[string]map[Kind]*templateEntry
+	problems []problem
+}
+
+type problem struct{ path, message string }
+
+// templateEntry is one template, or why it could not be compiled.
+type templateEntry struct {
+	path   string // messages.sv.product
+	tmpl   *Template
+	err    error
+	logged atomic.Bool
+}
+
+// fail logs a template's failure once per settings document: a storefront
+// request falls back to the built-in text and must not flood the log.
+func (e *templateEntry) fail(err error) {
+	if e.logged.CompareAndSwap(false, true) {
+		slog.Warn("message template failed; the built-in text is used instead", "template", e.path, "err", err.Error())
+	}
+}
+
+// templatesOf returns st's compiled templates, compiling them on first use.
+func templatesOf(st *delivery.Settings) *templateSet {
+	key := weak.Make(st)
+	if v, ok := compiled.Load(key); ok {
+		return v.(*templateSet)
+	}
+	set := compileTemplates(st.Messages)
+	if v, loaded := compiled.LoadOrStore(key, set); loaded {
+		return v.(*templateSet)
+	}
+	runtime.AddCleanup(st, func(k weak.Pointer[delivery.Settings]) { compiled.Delete(k) }, key)
+	return set
+}
+
+// compileTemplates compiles and checks every template of a Messages map.
+// Problems are listed by path, in a stable order.
+func compileTemplates(messages map[string]map[string]string) *templateSet {
+	set := &templateSet{byLocale: map[string]map[Kind]*templateEntry{}}
+	for _, locale := range slices.Sorted(maps.Keys(messages)) {
+		lpath := "messages." + locale
+		if !knownLocale(locale) {
+			set.problems = append(set.problems, problem{lpath, fmt.Sprintf("no built-in locale %q; use one of %s", locale, strings.Join(Locales(), ", "))})
+			continue
+		}
+		kinds := map[Kind]*templateEntry{}
+		for _, kind := range slices.Sorted(maps.Keys(messages[locale])) {
+			path := lpath + "." + kind
+			if !isKind(Kind(kind)) {
+				set.problems = append(set.problems, problem{path, fmt.Sprintf("no message kind %q; use one of %s", kind, kindList())})
+				continue
+			}
+			e := &templateEntry{path: path}
+			e.tmpl, e.err = ParseTemplate(messages[locale][kind])
+			if e.err == nil {
+				e.err = trialRender(e.tmpl, Kind(kind))
+			}
+			if e.err != nil {
+				set.problems = append(set.problems, problem{path, e.err.Error()})
+			}
+			kinds[Kind(kind)] = e
+		}
+		set.byLocale[locale] = kinds
+	}
+	return set
+}
+
+// trialRender renders a template once with a sample answer, so that a
+// template that cannot render (a loop over the limits, a division by zero)
+// is rejected when it is saved rather than skipped on the storefront.
+func trialRender(t *Template, kind Kind) error {
+	l := &english
+	s := sampleSubject()
+	_, err := t.Render(bindings(l, &s, "example.myshopify.com", kind != KindEmail))
+	return err
+}
+
+func isKind(k Kind) bool { return slices.Contains(Kinds(), k) }
+
+func kindList() string {
+	names := make([]string, 0, 7)
+	for _, k := range Kinds() {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
+}
+
+// lookup finds the template for kind in the locale l answers in, or in its
+// language ("en" templates serve en-GB readers too).
+func (set *templateSet) lookup(tag string, kind Kind) *templateEntry {
+	if e := set.byLocale[tag][kind]; e != nil {
+		return e
+	}
+	if language, _, regional := strings.Cut(tag, "-"); regional {
+		return set.byLocale[language][kind]
+	}
+	return nil
+}
+
+// customize applies st's templates to a built-in message.
+func customize(st *delivery.Settings, l *lang, s *subject, m Message) Message {
+	if st == nil || len(st.Messages) == 0 {
+		return m
+	}
+	set := templatesOf(st)
+	var vars map[string]any
+	render := func(e *templateEntry) (string, bool) {
+		if e.err != nil {
+			e.fail(e.err)
+			return "", false
+		}
+		if vars == nil {
+			vars = bindings(l, s, st.Shop, m.Kind != KindEmail)
+		}
+		text, err := e.tmpl.Render(vars)
+		if err != nil {
+			e.fail(err)
+			return "", false
+		}
+		return oneLine(text), true
+	}
+	if e := set.lookup(l.tag, m.Kind); e != nil {
+		if text, ok := render(e); ok {
+			m.Text, m.HTML = text, messageHTML(l.tag, m.Kind, text)
+		}
+	}
+	if m.Countdown != "" {
+		if e := set.lookup(l.tag, KindCountdown); e != nil {
+			if text, ok := render(e); ok {
+				m.Countdown = text
+			}
+		}
+	}
+	return m
+}
+
+// oneLine makes a template's output one line of text: a message is a line,
+// and a template written over several lines for readability should not
+// show its line breaks and indentation.
+// Only ASCII whitespace is collapsed: a French no-break space is meant.
+func oneLine(s string) string { return strings.Join(strings.FieldsFunc(s, isRubySpace), " ") }
