@@ -24,6 +24,7 @@ import (
 	"time"
 	_ "time/tzdata" // shop time zones must load in minimal images
 
+	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/server"
 )
@@ -39,6 +40,7 @@ var demoShop []byte
 var themeAssets embed.FS
 
 func main() {
+	gin.SetMode(gin.ReleaseMode)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()

@@ -165,12 +165,15 @@ func writeCached(c *gin.Context, a *CachedAnswer, now time.Time) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(age/time.Second)))
 	h.Set("ETag", a.ETag)
-	if match := c.GetHeader("If-None-Match"); match != "" && etagMatches(match, a.ETag) {
+	// 304 is for reads only; a POST answers in full (RFC 9110 §13.1.2).
+	if match := c.GetHeader("If-None-Match"); match != "" && isRead(c.Request.Method) && etagMatches(match, a.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
 	c.Data(http.StatusOK, a.ContentType, a.Body)
 }
+
+func isRead(method string) bool { return method == http.MethodGet || method == http.MethodHead }
 
 func etagMatches(header, etag string) bool {
 	for _, candidate := range strings.Split(header, ",") {

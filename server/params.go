@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/leadtime-app/leadtime/delivery"
 )
@@ -23,7 +25,6 @@ const (
 )
 
 var (
-	handleRE = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Nd}_-][\p{Ll}\p{Lo}\p{Nd}\p{Mn}_.-]{0,254}$`)
 	methodRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 	localeRE = regexp.MustCompile(`^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8}){0,3}$`)
 )
@@ -91,7 +92,7 @@ func parseProductQuery(q url.Values) (ProductRequest, commonParams, error) {
 		}
 	}
 	if h := q.Get("handle"); h != "" {
-		if !handleRE.MatchString(h) {
+		if !validHandle(h) {
 			return req, common, badParam("invalid_handle", "handle %q is not a product handle", truncate(h))
 		}
 		req.Handle = h
@@ -105,6 +106,29 @@ func parseProductQuery(q url.Values) (ProductRequest, commonParams, error) {
 		}
 	}
 	return req, common, nil
+}
+
+// validHandle reports whether h can be a Shopify product handle: lower-case
+// letters (any script), digits, "-", "_" and ".", at most 255 runes, not
+// starting with a dot. It runs on every product request, so it is a loop,
+// not a regexp.
+func validHandle(h string) bool {
+	if h == "" || len(h) > 4*255 || h[0] == '.' {
+		return false
+	}
+	n := 0
+	for _, r := range h {
+		n++
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+		case r < utf8.RuneSelf:
+			return false
+		case unicode.IsLower(r), unicode.In(r, unicode.Lo, unicode.Nd, unicode.Mn):
+		default:
+			return false
+		}
+	}
+	return n <= 255
 }
 
 // parseID accepts a positive decimal id or a Shopify GID.

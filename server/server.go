@@ -79,7 +79,6 @@ func New(cfg Config) *Server {
 	if s.cache == nil {
 		s.cache = NewMemoryCache(100_000)
 	}
-	gin.SetMode(gin.ReleaseMode)
 	s.handler = s.routes()
 	return s
 }
@@ -91,6 +90,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
+	// No redirects: behind Shopify's proxy a redirect's Location would point
+	// at a page of the shop that does not exist. An unknown path is a 404.
+	r.RedirectTrailingSlash = false
+	r.RedirectFixedPath = false
 	r.TrustedPlatform = s.platform
 	_ = r.SetTrustedProxies(nil) // X-Forwarded-For is trusted from no one
 	r.ContextWithFallback = true
@@ -103,6 +106,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/healthz", s.handleHealthz())
 
 	proxy := r.Group("/proxy", s.rateLimit(s.limitProxy, proxyShopKey))
+	proxy.GET("", s.handleShippingPage())
 	proxy.GET("/", s.handleShippingPage())
 	proxy.GET("/product", s.handleProduct())
 	proxy.GET("/cart", s.handleCartGet())
