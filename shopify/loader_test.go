@@ -1,0 +1,234 @@
+package shopify
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func date(s string) *delivery.Date {
+	d, err := delivery.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return &d
+}
+
+// The fixture sweater as delivery should see it: untracked inventory has
+// no quantity, policies are lower case, metafields typed.
+var sweaterWant = &delivery.Product{
+	ID: 1001, Handle: "wool-sweater", Title: "Hand-knit wool sweater", Vendor: "Stickat", ProductType: "Sweater",
+	Tags: []string{"handmade", "wool"}, Collections: []string{"knitwear", "winter"},
+	Metafields: delivery.Metafields{ProcessingMinDays: ptr(5), ProcessingMaxDays: ptr(8), Readiness: delivery.MadeToOrder},
+	Variants: []delivery.Variant{
+		{ID: 2001, Title: "S", InventoryQuantity: ptr(3), InventoryPolicy: "deny",
+			Metafields: delivery.Metafields{ProcessingMaxDays: ptr(10), ShipsOn: date("2026-12-01")}},
+		{ID: 2002, Title: "M", InventoryQuantity: ptr(-2), InventoryPolicy: "continue"},
+		{ID: 2003, Title: "L", InventoryQuantity: nil, InventoryPolicy: "deny"},
+	},
+}
+
+func dump(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+func TestProductMapping(t *testing.T) {
+	srv := newFake(t)
+	var logs logBuffer
+	c := newClient(t, srv, Options{Logger: debugLogger(&logs)})
+	for _, tc := range []struct {
+		name string
+		load func() (*delivery.Product, error)
+		want *delivery.Product
+	}{
+		{"by id", func() (*delivery.Product, error) { return c.Product(t.Context(), 1001) }, sweaterWant},
+		{"by handle", func() (*delivery.Product, error) { return c.ProductByHandle(t.Context(), "wool-sweater") }, sweaterWant},
+		{"invalid metafields ignored", func() (*delivery.Product, error) { return c.Product(t.Context(), 1002) }, &delivery.Product{
+			ID: 1002, Handle: "mug", Title: "Mug", Vendor: "Lera", ProductType: "Mug", Tags: []string{},
+			Variants: []delivery.Variant{{ID: 2010, Title: "Default Title", InventoryQuantity: ptr(7), InventoryPolicy: "deny"}},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := srv.Calls()
+			got, err := tc.load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %s\nwant %s", dump(got), dump(tc.want))
+			}
+			if n := srv.Calls() - before; n != 1 {
+				t.Errorf("%d Admin API calls for one product, want 1", n)
+			}
+		})
+	}
+	for _, key := range []string{"processing_min_days", "processing_max_days", "readiness", "ships_on"} {
+		if !strings.Contains(logs.String(), `"key":"leadtime.`+key+`"`) {
+			t.Errorf("no debug log for the invalid leadtime.%s of the mug:\n%s", key, logs.String())
+		}
+	}
+}
+
+func TestUnknownProduct(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, Options{})
+	for name, load := range map[string]func() (*delivery.Product, error){
+		"id":        func() (*delivery.Product, error) { return c.Product(t.Context(), 9) },
+		"handle":    func() (*delivery.Product, error) { return c.ProductByHandle(t.Context(), "nope") },
+		"zero id":   func() (*delivery.Product, error) { return c.Product(t.Context(), 0) },
+		"no handle": func() (*delivery.Product, error) { return c.ProductByHandle(t.Context(), "") },
+		"deleted id": func() (*delivery.Product, error) {
+			srv.DeleteProduct(testShop, 1002)
+			return c.Product(t.Context(), 1002)
+		},
+	} {
+		if _, err := load(); !errors.Is(err, delivery.ErrUnknownProduct) {
+			t.Errorf("%s: err = %v, want ErrUnknownProduct", name, err)
+		}
+	}
+}
+
+// TestUpdatesAreSeen checks that the loader reads the shop as it is now:
+// the fake's UpdateProduct is what a products/update webhook announces.
+func TestUpdatesAreSeen(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, Options{})
+	p := sweater
+	p.Metafields = map[string]string{"leadtime.processing_min_days": "1"}
+	srv.UpdateProduct(testShop, p)
+	got, err := c.Product(t.Context(), 1001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Metafields.ProcessingMinDays == nil || *got.Metafields.ProcessingMinDays != 1 || got.Metafields.ProcessingMaxDays != nil {
+		t.Errorf("after the update, metafields = %s", dump(got.Metafields))
+	}
+}
+
+// cartShop adds n one-variant products (ids 5000+i, variants 6000+i) in a
+// few collections each.
+func cartShop(srv *shopifytest.Server, n int) []int64 {
+	var ids []int64
+	for i := range n {
+		id := int64(5000 + i)
+		srv.AddProduct(testShop, shopifytest.Product{
+			ID: id, Handle: fmt.Sprintf("p-%d", i), Title: "P", Tags: []string{"t"},
+			Collections: []string{"all", fmt.Sprintf("c-%d", i%3)},
+			Metafields:  map[string]string{"leadtime.processing_min_days": fmt.Sprint(i % 4)},
+			Variants:    []shopifytest.Variant{{ID: 6000 + id - 5000, Title: "V", InventoryQuantity: i, Tracked: i%2 == 0}},
+		})
+		ids = append(ids, 6000+id-5000)
+	}
+	return ids
+}
+
+func TestProductsOfVariants(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, Options{})
+	got, err := c.ProductsOfVariants(t.Context(), []int64{2001, 2003, 9999, 2010, 2001, 0, -5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[9999] != nil {
+		t.Fatalf("got variants %v, want 2001, 2003 and 2010", keys(got))
+	}
+	if got[2001] != got[2003] {
+		t.Error("two variants of one product do not share its *delivery.Product")
+	}
+	sw := got[2001]
+	want := *sweaterWant
+	want.Variants = []delivery.Variant{sweaterWant.Variants[0], sweaterWant.Variants[2]}
+	if !reflect.DeepEqual(sw, &want) {
+		t.Errorf("sweater from the cart query:\n%s\nwant\n%s", dump(sw), dump(&want))
+	}
+	if got[2010].ID != 1002 || len(got[2010].Variants) != 1 {
+		t.Errorf("mug = %s", dump(got[2010]))
+	}
+}
+
+func keys[V any](m map[int64]V) []int64 {
+	var out []int64
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestCartCalls measures the Admin API calls of uncached carts: one call
+// up to maxNodesPerQuery lines (Shopify's 1000-point limit on one query),
+// and as few as that limit allows beyond.
+func TestCartCalls(t *testing.T) {
+	srv := newFake(t)
+	srv.SetThrottle(100_000, 100_000) // calls are counted here, not throttled
+	c := newClient(t, srv, Options{})
+	all := cartShop(srv, 60)
+	for _, n := range []int{1, 5, maxNodesPerQuery, 50, 60} {
+		before := srv.Calls()
+		got, err := c.ProductsOfVariants(t.Context(), all[:n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != n {
+			t.Errorf("cart of %d: %d products", n, len(got))
+		}
+		calls := srv.Calls() - before
+		want := (n + maxNodesPerQuery - 1) / maxNodesPerQuery
+		if calls != want {
+			t.Errorf("cart of %d lines: %d Admin API calls, want %d", n, calls, want)
+		}
+		t.Logf("uncached cart of %d lines: %d Admin API call(s)", n, calls)
+	}
+	for _, id := range all[:3] {
+		p, _ := c.ProductsOfVariants(t.Context(), []int64{id})
+		if v := p[id].Variants[0]; (v.InventoryQuantity == nil) != ((id-6000)%2 == 1) {
+			t.Errorf("variant %d: quantity %v, tracked should be %v", id, v.InventoryQuantity, (id-6000)%2 == 0)
+		}
+	}
+}
+
+func TestGID(t *testing.T) {
+	if got := GID("Order", 12); got != "gid://shopify/Order/12" {
+		t.Errorf("GID = %s", got)
+	}
+	for gid, want := range map[string]int64{
+		"gid://shopify/Product/1001":       1001,
+		"gid://shopify/Product/1001?x=y":   1001,
+		"gid://shopify/ProductVariant/1":   0,
+		"gid://shopify/Product/":           0,
+		"gid://shopify/Product/-1":         0,
+		"gid://shopify/Product/1/2":        0,
+		"https://shopify/Product/1":        0,
+		"gid://shopify/Product/1001 ":      0,
+		"gid://shopify/Product/9999999999": 9999999999,
+	} {
+		got, ok := ParseGID(gid, "Product")
+		if got != want || ok != (want != 0) {
+			t.Errorf("ParseGID(%q) = %d, %v; want %d", gid, got, ok, want)
+		}
+	}
+}
+
+// TestCartOverCostLimitIsSplit: should a chunk cost more than Shopify
+// allows, it is halved rather than failed.
+func TestCartOverCostLimitIsSplit(t *testing.T) {
+	srv := newFake(t)
+	srv.SetThrottle(100_000, 100_000)
+	c := newClient(t, srv, Options{})
+	all := cartShop(srv, 40)
+	out, byID := map[int64]*delivery.Product{}, map[int64]*delivery.Product{}
+	if err := c.variantProducts(t.Context(), all, byID, out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 40 || srv.Calls() != 3 {
+		t.Errorf("%d products in %d calls, want 40 in 3 (refused, then two halves)", len(out), srv.Calls())
+	}
+}

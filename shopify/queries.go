@@ -1,0 +1,194 @@
+package shopify
+
+// Every GraphQL document this package sends is a constant here, so that
+// schema_test.go can validate each one against Shopify's real Admin schema
+// for APIVersion (a misspelt field or a missing argument fails CI), and so
+// that the fake answers exactly these.
+//
+// Cost. Shopify refuses any query whose requested cost is above 1000 and
+// throttles on the requested cost, so the documents are written to be
+// cheap: metafields are read by alias (one object each) rather than as a
+// connection, and the cart query asks for each variant alone rather than
+// for its product's every variant.
+
+// APIVersion is the Admin API version every request is pinned to.
+const APIVersion = "2026-07"
+
+// The leadtime metafields of a product or variant (DESIGN §5). One object
+// each: 4 cost points.
+const fragmentLeadtimeMetafields = `
+fragment LeadtimeMetafields on HasMetafields {
+  processingMinDays: metafield(namespace: "leadtime", key: "processing_min_days") { value }
+  processingMaxDays: metafield(namespace: "leadtime", key: "processing_max_days") { value }
+  readiness: metafield(namespace: "leadtime", key: "readiness") { value }
+  shipsOn: metafield(namespace: "leadtime", key: "ships_on") { value }
+}
+`
+
+// What a quote needs of a variant: 1 (inventoryItem) + 4 (metafields).
+const fragmentLeadtimeVariant = `
+fragment LeadtimeVariant on ProductVariant {
+  id
+  title
+  inventoryQuantity
+  inventoryPolicy
+  inventoryItem { tracked }
+  ...LeadtimeMetafields
+}
+`
+
+// What a quote needs of a product, its variants aside: 4 (metafields) +
+// 2 + maxCollections (the collections connection).
+const fragmentLeadtimeProduct = `
+fragment LeadtimeProduct on Product {
+  id
+  handle
+  title
+  vendor
+  productType
+  tags
+  collections(first: 25) { nodes { handle } }
+  ...LeadtimeMetafields
+}
+`
+
+// maxCollections and maxVariants are the page sizes written in the
+// documents above and below; a product beyond them is read partially.
+const (
+	maxCollections = 25
+	maxVariants    = 100
+)
+
+// queryProduct loads one product by GID with everything a quote needs.
+// Requested cost: 1 + 31 + 2 + 100 × 6 = 634.
+const queryProduct = `query LeadtimeProduct($id: ID!) {
+  product(id: $id) {
+    ...LeadtimeProduct
+    variants(first: 100) { nodes { ...LeadtimeVariant } }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// queryProductByHandle is queryProduct by handle. productByHandle is
+// deprecated in 2026-07; productByIdentifier replaces it.
+const queryProductByHandle = `query LeadtimeProductByHandle($handle: String!) {
+  productByIdentifier(identifier: {handle: $handle}) {
+    ...LeadtimeProduct
+    variants(first: 100) { nodes { ...LeadtimeVariant } }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// queryVariantProducts loads the variants of a cart, each with its
+// product, in one nodes(ids:) query. Requested cost per id:
+// variantNodeCost.
+const queryVariantProducts = `query LeadtimeVariantProducts($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    __typename
+    ... on ProductVariant {
+      ...LeadtimeVariant
+      product { ...LeadtimeProduct }
+    }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// variantNodeCost is the requested cost of one id in queryVariantProducts:
+// the variant (1 + 5) and its product (1 + 4 + 2 + maxCollections).
+// TestVariantNodeCost checks it against the fake's cost model.
+const variantNodeCost = 1 + 5 + 1 + 4 + 2 + maxCollections
+
+// queryShopInfo reads what install imports as the shop's defaults.
+// shopLocales needs read_locales and deliveryPromiseSettings read_shipping;
+// without them Shopify answers ACCESS_DENIED and ShopInfo falls back to
+// queryShopBasics.
+const queryShopInfo = `query LeadtimeShopInfo {
+  shop { ...LeadtimeShop }
+  shopLocales(published: true) { locale primary }
+  deliveryPromiseSettings { deliveryDatesEnabled processingTime }
+}
+` + fragmentLeadtimeShop
+
+// queryShopBasics is queryShopInfo without the fields that need scopes
+// beyond those every install has.
+const queryShopBasics = `query LeadtimeShopBasics {
+  shop { ...LeadtimeShop }
+}
+` + fragmentLeadtimeShop
+
+const fragmentLeadtimeShop = `
+fragment LeadtimeShop on Shop {
+  id
+  name
+  myshopifyDomain
+  ianaTimezone
+  shopAddress { countryCodeV2 }
+}
+`
+
+// queryShopSettings reads the shop metafield leadtime.settings, the mirror
+// of the saved settings document (DESIGN §6), and the shop's GID.
+const queryShopSettings = `query LeadtimeShopSettings {
+  shop {
+    id
+    settings: metafield(namespace: "leadtime", key: "settings") { value }
+  }
+}
+`
+
+// mutationMetafieldDefinitions creates all nine leadtime metafield
+// definitions (DESIGN §5) in one request: $productMin … $orderPromise.
+const mutationMetafieldDefinitions = `mutation LeadtimeMetafieldDefinitions(
+  $productMin: MetafieldDefinitionInput!, $productMax: MetafieldDefinitionInput!,
+  $productReadiness: MetafieldDefinitionInput!, $productShipsOn: MetafieldDefinitionInput!,
+  $variantMin: MetafieldDefinitionInput!, $variantMax: MetafieldDefinitionInput!,
+  $variantReadiness: MetafieldDefinitionInput!, $variantShipsOn: MetafieldDefinitionInput!,
+  $orderPromise: MetafieldDefinitionInput!
+) {
+  productMin: metafieldDefinitionCreate(definition: $productMin) { ...LeadtimeDefinitionCreated }
+  productMax: metafieldDefinitionCreate(definition: $productMax) { ...LeadtimeDefinitionCreated }
+  productReadiness: metafieldDefinitionCreate(definition: $productReadiness) { ...LeadtimeDefinitionCreated }
+  productShipsOn: metafieldDefinitionCreate(definition: $productShipsOn) { ...LeadtimeDefinitionCreated }
+  variantMin: metafieldDefinitionCreate(definition: $variantMin) { ...LeadtimeDefinitionCreated }
+  variantMax: metafieldDefinitionCreate(definition: $variantMax) { ...LeadtimeDefinitionCreated }
+  variantReadiness: metafieldDefinitionCreate(definition: $variantReadiness) { ...LeadtimeDefinitionCreated }
+  variantShipsOn: metafieldDefinitionCreate(definition: $variantShipsOn) { ...LeadtimeDefinitionCreated }
+  orderPromise: metafieldDefinitionCreate(definition: $orderPromise) { ...LeadtimeDefinitionCreated }
+}
+` + fragmentDefinitionCreated
+
+// mutationMetafieldDefinition creates one definition; used to retry one
+// that the batch could not pin.
+const mutationMetafieldDefinition = `mutation LeadtimeMetafieldDefinition($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) { ...LeadtimeDefinitionCreated }
+}
+` + fragmentDefinitionCreated
+
+const fragmentDefinitionCreated = `
+fragment LeadtimeDefinitionCreated on MetafieldDefinitionCreatePayload {
+  createdDefinition { id namespace key ownerType }
+  userErrors { field message code }
+}
+`
+
+// mutationMetafieldsSet writes up to 25 metafields atomically.
+const mutationMetafieldsSet = `mutation LeadtimeMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id namespace key }
+    userErrors { field message code }
+  }
+}
+`
+
+// documents lists every document above by name, for the schema test.
+var documents = map[string]string{
+	"QueryProduct":                 queryProduct,
+	"QueryProductByHandle":         queryProductByHandle,
+	"QueryVariantProducts":         queryVariantProducts,
+	"QueryShopInfo":                queryShopInfo,
+	"QueryShopBasics":              queryShopBasics,
+	"QueryShopSettings":            queryShopSettings,
+	"MutationMetafieldDefinitions": mutationMetafieldDefinitions,
+	"MutationMetafieldDefinition":  mutationMetafieldDefinition,
+	"MutationMetafieldsSet":        mutationMetafieldsSet,
+}
