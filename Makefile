@@ -57,7 +57,7 @@ fuzz:
 	  dir=$${t%%:*}; name=$${t##*:}; \
 	  if grep -qsE "^func $$name\(" $$dir/*_test.go; then \
 	    echo "== fuzz $$dir $$name for $(FUZZTIME)"; \
-	    $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$dir; \
+	    $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 3s $$dir; \
 	  else \
 	    echo "fuzz target $$name is not defined in $$dir/*_test.go (see FUZZ_TARGETS in the Makefile)"; exit 1; \
 	  fi; \

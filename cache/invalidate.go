@@ -200,3 +200,9 @@ func (c *Cache) receive(ctx context.Context, ps *redis.PubSub) (confirmed bool) 
 		}
 	}
 }
+
+// Generation returns the newest generation of shop this instance knows: it
+// rises with every InvalidateShop, on any instance. Callers that keep state
+// derived from a shop's data (computed answers, say) put it in their keys,
+// so that one InvalidateShop retires all of it everywhere.
+func (c *Cache) Generation(shop string) int64 { return c.gen(shop) }
