@@ -158,6 +158,10 @@ type Variant struct {
 	// InventoryPolicy is "deny" (the default) or "continue" (sold on backorder).
 	InventoryPolicy string     `json:"inventory_policy,omitempty"`
 	Metafields      Metafields `json:"metafields,omitzero"`
+	// InventoryItemID is Shopify's inventory item of the variant, used to
+	// map stock webhooks (inventory_levels/update names the item, not the
+	// variant) to it; 0 when unknown. A settings catalog may leave it out.
+	InventoryItemID int64 `json:"inventory_item_id,omitempty"`
 }
 
 // Metafields are the leadtime.* metafields of a product or variant.

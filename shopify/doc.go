@@ -10,7 +10,8 @@
 //   - App: the OAuth authorization-code grant and token exchange.
 //   - Client: one shop's Admin API. The product loader (Product,
 //     ProductByHandle, ProductsOfVariants) costs one call per product and
-//     one per cart, mapped to delivery's types; ShopInfo,
+//     one per cart (up to 90 lines with Options.SkipCollections, 26
+//     without), mapped to delivery's types; ShopInfo,
 //     EnsureMetafieldDefinitions, SetMetafields and ShopSettingsMetafield
 //     serve install, orders/create and settings.
 //

@@ -16,11 +16,41 @@ import (
 
 // maxNodesPerQuery is how many variant ids one QueryVariantProducts may
 // carry: Shopify refuses a query whose requested cost exceeds 1000 points
-// (MAX_COST_EXCEEDED), and nodes(ids:) takes at most 250 ids.
-const maxNodesPerQuery = min(250, maxQueryCost/variantNodeCost)
+// (MAX_COST_EXCEEDED), and nodes(ids:) takes at most 250 ids. That is 26
+// with collections and leanMaxNodesPerQuery, 90, without.
+const (
+	maxNodesPerQuery     = min(250, maxQueryCost/variantNodeCost)
+	leanMaxNodesPerQuery = min(250, maxQueryCost/leanVariantNodeCost)
+)
 
 // maxQueryCost is Shopify's limit on the requested cost of one query.
 const maxQueryCost = 1000
+
+// productQueries are the documents the product loader sends, with their
+// operation names, and how many ids one variants query carries.
+type productQueries struct {
+	product, productOp   string
+	byHandle, byHandleOp string
+	variants, variantsOp string
+	maxNodes             int
+}
+
+var (
+	// withCollections load everything a quote may need.
+	withCollections = &productQueries{
+		product: queryProduct, productOp: "LeadtimeProduct",
+		byHandle: queryProductByHandle, byHandleOp: "LeadtimeProductByHandle",
+		variants: queryVariantProducts, variantsOp: "LeadtimeVariantProducts",
+		maxNodes: maxNodesPerQuery,
+	}
+	// withoutCollections leave collections out (Options.SkipCollections).
+	withoutCollections = &productQueries{
+		product: queryProductLean, productOp: "LeadtimeProductLean",
+		byHandle: queryProductByHandleLean, byHandleOp: "LeadtimeProductByHandleLean",
+		variants: queryVariantProductsLean, variantsOp: "LeadtimeVariantProductsLean",
+		maxNodes: leanMaxNodesPerQuery,
+	}
+)
 
 // Product loads the product with the numeric id (legacyResourceId). An
 // unknown product is an error matching delivery.ErrUnknownProduct.
@@ -31,7 +61,7 @@ func (c *Client) Product(ctx context.Context, id int64) (*delivery.Product, erro
 	var data struct {
 		Product *productNode `json:"product"`
 	}
-	if err := c.graphQL(ctx, "LeadtimeProduct", queryProduct, map[string]any{"id": GID("Product", id)}, &data); err != nil {
+	if err := c.graphQL(ctx, c.queries.productOp, c.queries.product, map[string]any{"id": GID("Product", id)}, &data); err != nil {
 		return nil, err
 	}
 	if data.Product == nil {
@@ -49,7 +79,7 @@ func (c *Client) ProductByHandle(ctx context.Context, handle string) (*delivery.
 	var data struct {
 		Product *productNode `json:"productByIdentifier"`
 	}
-	if err := c.graphQL(ctx, "LeadtimeProductByHandle", queryProductByHandle, map[string]any{"handle": handle}, &data); err != nil {
+	if err := c.graphQL(ctx, c.queries.byHandleOp, c.queries.byHandle, map[string]any{"handle": handle}, &data); err != nil {
 		return nil, err
 	}
 	if data.Product == nil {
@@ -59,10 +89,11 @@ func (c *Client) ProductByHandle(ctx context.Context, handle string) (*delivery.
 }
 
 // ProductsOfVariants loads the products of many variants in one nodes(ids:)
-// query, whatever the number of lines up to maxNodesPerQuery ids (26; more
-// are sent in as few queries as Shopify's cost limit allows). The result
-// maps each known variant id to its product; unknown variants are left
-// out.
+// query, whatever the number of lines up to 90 ids with
+// Options.SkipCollections and 26 without (Shopify's 1000-point limit on
+// one query; more are sent in as few queries as that limit allows). The
+// result maps each known variant id to its product; unknown variants are
+// left out.
 //
 // Each product carries only the variants that were asked for (in the
 // order asked), not all its variants: asking for every sibling of every
@@ -77,7 +108,7 @@ func (c *Client) ProductsOfVariants(ctx context.Context, variantIDs []int64) (ma
 	}
 	out := make(map[int64]*delivery.Product, len(ids))
 	byID := map[int64]*delivery.Product{}
-	for chunk := range slices.Chunk(ids, maxNodesPerQuery) {
+	for chunk := range slices.Chunk(ids, c.queries.maxNodes) {
 		if err := c.variantProducts(ctx, chunk, byID, out); err != nil {
 			return nil, err
 		}
@@ -97,7 +128,7 @@ func (c *Client) variantProducts(ctx context.Context, ids []int64, byID, out map
 	var data struct {
 		Nodes []*variantNode `json:"nodes"`
 	}
-	err := c.graphQL(ctx, "LeadtimeVariantProducts", queryVariantProducts, map[string]any{"ids": gids}, &data)
+	err := c.graphQL(ctx, c.queries.variantsOp, c.queries.variants, map[string]any{"ids": gids}, &data)
 	if gqlErr, ok := errors.AsType[*GraphQLError](err); ok && gqlErr.HasCode("MAX_COST_EXCEEDED") && len(ids) > 1 {
 		c.log.Warn("shopify: a cart query costs more than Shopify allows; splitting it", "shop", c.shop, "ids", len(ids))
 		half := len(ids) / 2
@@ -119,7 +150,7 @@ func (c *Client) variantProducts(ctx context.Context, ids []int64, byID, out map
 		}
 		pid, ok := ParseGID(n.Product.ID, "Product")
 		if !ok {
-			return fmt.Errorf("%w (LeadtimeVariantProducts): product id %q", ErrQuery, n.Product.ID)
+			return fmt.Errorf("%w (%s): product id %q", ErrQuery, c.queries.variantsOp, n.Product.ID)
 		}
 		p := byID[pid]
 		if p == nil {
@@ -152,7 +183,8 @@ type (
 		InventoryQuantity *int   `json:"inventoryQuantity"`
 		InventoryPolicy   string `json:"inventoryPolicy"`
 		InventoryItem     struct {
-			Tracked bool `json:"tracked"`
+			ID      string `json:"id"`
+			Tracked bool   `json:"tracked"`
 		} `json:"inventoryItem"`
 		leadtimeMetafields
 		Product *productNode `json:"product"`
@@ -209,13 +241,15 @@ func (c *Client) product(n *productNode, variants []*variantNode) (*delivery.Pro
 }
 
 // variant maps a variant: untracked inventory has no quantity (always in
-// stock, DESIGN §3), and the policy is lower-cased as delivery names it.
+// stock, DESIGN §3), the policy is lower-cased as delivery names it, and
+// the inventory item's id is kept to map stock webhooks to the variant.
 func (c *Client) variant(n *variantNode) (delivery.Variant, error) {
 	id, ok := ParseGID(n.ID, "ProductVariant")
 	if !ok {
 		return delivery.Variant{}, fmt.Errorf("%w: variant id %q", ErrQuery, n.ID)
 	}
 	v := delivery.Variant{ID: id, Title: n.Title, Metafields: c.metafields(n.ID, &n.leadtimeMetafields)}
+	v.InventoryItemID, _ = ParseGID(n.InventoryItem.ID, "InventoryItem") // 0 if unreadable
 	if n.InventoryItem.Tracked && n.InventoryQuantity != nil {
 		q := *n.InventoryQuantity
 		v.InventoryQuantity = &q

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,17 +25,26 @@ func date(s string) *delivery.Date {
 }
 
 // The fixture sweater as delivery should see it: untracked inventory has
-// no quantity, policies are lower case, metafields typed.
+// no quantity, policies are lower case, metafields typed, inventory items
+// the fake's (distinct from the variants' ids).
 var sweaterWant = &delivery.Product{
 	ID: 1001, Handle: "wool-sweater", Title: "Hand-knit wool sweater", Vendor: "Stickat", ProductType: "Sweater",
 	Tags: []string{"handmade", "wool"}, Collections: []string{"knitwear", "winter"},
 	Metafields: delivery.Metafields{ProcessingMinDays: ptr(5), ProcessingMaxDays: ptr(8), Readiness: delivery.MadeToOrder},
 	Variants: []delivery.Variant{
-		{ID: 2001, Title: "S", InventoryQuantity: ptr(3), InventoryPolicy: "deny",
+		{ID: 2001, Title: "S", InventoryQuantity: ptr(3), InventoryPolicy: "deny", InventoryItemID: 1_000_002_001,
 			Metafields: delivery.Metafields{ProcessingMaxDays: ptr(10), ShipsOn: date("2026-12-01")}},
-		{ID: 2002, Title: "M", InventoryQuantity: ptr(-2), InventoryPolicy: "continue"},
-		{ID: 2003, Title: "L", InventoryQuantity: nil, InventoryPolicy: "deny"},
+		{ID: 2002, Title: "M", InventoryQuantity: ptr(-2), InventoryPolicy: "continue", InventoryItemID: 1_000_002_002},
+		{ID: 2003, Title: "L", InventoryQuantity: nil, InventoryPolicy: "deny", InventoryItemID: 1_000_002_003},
 	},
+}
+
+// leanWant is a product as a client with SkipCollections loads
+// it.
+func leanWant(p *delivery.Product) *delivery.Product {
+	q := *p
+	q.Collections = nil
+	return &q
 }
 
 func dump(v any) string {
@@ -45,6 +56,7 @@ func TestProductMapping(t *testing.T) {
 	srv := newFake(t)
 	var logs logBuffer
 	c := newClient(t, srv, Options{Logger: debugLogger(&logs)})
+	lean := newClient(t, srv, Options{SkipCollections: true})
 	for _, tc := range []struct {
 		name string
 		load func() (*delivery.Product, error)
@@ -54,8 +66,10 @@ func TestProductMapping(t *testing.T) {
 		{"by handle", func() (*delivery.Product, error) { return c.ProductByHandle(t.Context(), "wool-sweater") }, sweaterWant},
 		{"invalid metafields ignored", func() (*delivery.Product, error) { return c.Product(t.Context(), 1002) }, &delivery.Product{
 			ID: 1002, Handle: "mug", Title: "Mug", Vendor: "Lera", ProductType: "Mug", Tags: []string{},
-			Variants: []delivery.Variant{{ID: 2010, Title: "Default Title", InventoryQuantity: ptr(7), InventoryPolicy: "deny"}},
+			Variants: []delivery.Variant{{ID: 2010, Title: "Default Title", InventoryQuantity: ptr(7), InventoryPolicy: "deny", InventoryItemID: 1_000_002_010}},
 		}},
+		{"by id, skipping collections", func() (*delivery.Product, error) { return lean.Product(t.Context(), 1001) }, leanWant(sweaterWant)},
+		{"by handle, skipping collections", func() (*delivery.Product, error) { return lean.ProductByHandle(t.Context(), "wool-sweater") }, leanWant(sweaterWant)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := srv.Calls()
@@ -115,7 +129,7 @@ func TestUpdatesAreSeen(t *testing.T) {
 }
 
 // cartShop adds n one-variant products (ids 5000+i, variants 6000+i) in a
-// few collections each.
+// few collections each. n is at most 1000.
 func cartShop(srv *shopifytest.Server, n int) []int64 {
 	var ids []int64
 	for i := range n {
@@ -133,25 +147,32 @@ func cartShop(srv *shopifytest.Server, n int) []int64 {
 
 func TestProductsOfVariants(t *testing.T) {
 	srv := newFake(t)
-	c := newClient(t, srv, Options{})
-	got, err := c.ProductsOfVariants(t.Context(), []int64{2001, 2003, 9999, 2010, 2001, 0, -5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 3 || got[9999] != nil {
-		t.Fatalf("got variants %v, want 2001, 2003 and 2010", keys(got))
-	}
-	if got[2001] != got[2003] {
-		t.Error("two variants of one product do not share its *delivery.Product")
-	}
-	sw := got[2001]
-	want := *sweaterWant
-	want.Variants = []delivery.Variant{sweaterWant.Variants[0], sweaterWant.Variants[2]}
-	if !reflect.DeepEqual(sw, &want) {
-		t.Errorf("sweater from the cart query:\n%s\nwant\n%s", dump(sw), dump(&want))
-	}
-	if got[2010].ID != 1002 || len(got[2010].Variants) != 1 {
-		t.Errorf("mug = %s", dump(got[2010]))
+	for _, skip := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SkipCollections=%v", skip), func(t *testing.T) {
+			c := newClient(t, srv, Options{SkipCollections: skip})
+			got, err := c.ProductsOfVariants(t.Context(), []int64{2001, 2003, 9999, 2010, 2001, 0, -5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 3 || got[9999] != nil {
+				t.Fatalf("got variants %v, want 2001, 2003 and 2010", keys(got))
+			}
+			if got[2001] != got[2003] {
+				t.Error("two variants of one product do not share its *delivery.Product")
+			}
+			sw := got[2001]
+			want := *sweaterWant
+			if skip {
+				want.Collections = nil
+			}
+			want.Variants = []delivery.Variant{sweaterWant.Variants[0], sweaterWant.Variants[2]}
+			if !reflect.DeepEqual(sw, &want) {
+				t.Errorf("sweater from the cart query:\n%s\nwant\n%s", dump(sw), dump(&want))
+			}
+			if got[2010].ID != 1002 || len(got[2010].Variants) != 1 {
+				t.Errorf("mug = %s", dump(got[2010]))
+			}
+		})
 	}
 }
 
@@ -164,33 +185,84 @@ func keys[V any](m map[int64]V) []int64 {
 }
 
 // TestCartCalls measures the Admin API calls of uncached carts: one call
-// up to maxNodesPerQuery lines (Shopify's 1000-point limit on one query),
-// and as few as that limit allows beyond.
+// up to the most lines Shopify's 1000-point limit allows in one query (90
+// without collections, 26 with), and as few as that limit allows beyond.
+// DESIGN §8's cart of 50 uncached products is one call with
+// SkipCollections.
 func TestCartCalls(t *testing.T) {
 	srv := newFake(t)
 	srv.SetThrottle(100_000, 100_000) // calls are counted here, not throttled
-	c := newClient(t, srv, Options{})
-	all := cartShop(srv, 60)
-	for _, n := range []int{1, 5, maxNodesPerQuery, 50, 60} {
-		before := srv.Calls()
-		got, err := c.ProductsOfVariants(t.Context(), all[:n])
+	all := cartShop(srv, 250)
+	for _, tc := range []struct {
+		skip     bool
+		maxNodes int
+		calls    map[int]int // lines → calls, measured against the fake
+	}{
+		{true, leanMaxNodesPerQuery, map[int]int{1: 1, 50: 1, 90: 1, 91: 2, 250: 3}},
+		{false, maxNodesPerQuery, map[int]int{1: 1, 26: 1, 27: 2, 50: 2, 250: 10}},
+	} {
+		t.Run(fmt.Sprintf("SkipCollections=%v", tc.skip), func(t *testing.T) {
+			c := newClient(t, srv, Options{SkipCollections: tc.skip})
+			for _, n := range slices.Sorted(maps.Keys(tc.calls)) {
+				before := srv.Calls()
+				got, err := c.ProductsOfVariants(t.Context(), all[:n])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != n {
+					t.Errorf("cart of %d: %d products", n, len(got))
+				}
+				calls := srv.Calls() - before
+				if want := (n + tc.maxNodes - 1) / tc.maxNodes; calls != want || calls != tc.calls[n] {
+					t.Errorf("cart of %d lines: %d Admin API calls, want %d", n, calls, tc.calls[n])
+				}
+				for _, p := range got {
+					if (p.Collections == nil) != tc.skip {
+						t.Fatalf("cart of %d lines: product %d has collections %q", n, p.ID, p.Collections)
+					}
+				}
+				t.Logf("uncached cart of %d lines: %d Admin API call(s)", n, calls)
+			}
+			for _, id := range all[:3] {
+				p, _ := c.ProductsOfVariants(t.Context(), []int64{id})
+				if v := p[id].Variants[0]; (v.InventoryQuantity == nil) != ((id-6000)%2 == 1) {
+					t.Errorf("variant %d: quantity %v, tracked should be %v", id, v.InventoryQuantity, (id-6000)%2 == 0)
+				}
+			}
+		})
+	}
+}
+
+// TestInventoryItemIDs: each variant carries its own inventory item's id,
+// as the fake defaults it or as a product sets it.
+func TestInventoryItemIDs(t *testing.T) {
+	srv := newFake(t)
+	srv.AddProduct(testShop, shopifytest.Product{ID: 1003, Handle: "bowl", Variants: []shopifytest.Variant{
+		{ID: 2020, InventoryItemID: 7777}, {ID: 2021},
+	}})
+	for _, skip := range []bool{false, true} {
+		c := newClient(t, srv, Options{SkipCollections: skip})
+		got, err := c.ProductsOfVariants(t.Context(), []int64{2001, 2020, 2021})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != n {
-			t.Errorf("cart of %d: %d products", n, len(got))
+		p, err := c.Product(t.Context(), 1003)
+		if err != nil {
+			t.Fatal(err)
 		}
-		calls := srv.Calls() - before
-		want := (n + maxNodesPerQuery - 1) / maxNodesPerQuery
-		if calls != want {
-			t.Errorf("cart of %d lines: %d Admin API calls, want %d", n, calls, want)
-		}
-		t.Logf("uncached cart of %d lines: %d Admin API call(s)", n, calls)
-	}
-	for _, id := range all[:3] {
-		p, _ := c.ProductsOfVariants(t.Context(), []int64{id})
-		if v := p[id].Variants[0]; (v.InventoryQuantity == nil) != ((id-6000)%2 == 1) {
-			t.Errorf("variant %d: quantity %v, tracked should be %v", id, v.InventoryQuantity, (id-6000)%2 == 0)
+		for _, tc := range []struct {
+			v    delivery.Variant
+			want int64
+		}{
+			{got[2001].Variants[0], shopifytest.DefaultInventoryItemID(2001)},
+			{got[2020].Variants[0], 7777},
+			{got[2021].Variants[1], shopifytest.DefaultInventoryItemID(2021)},
+			{p.Variants[0], 7777},
+			{p.Variants[1], shopifytest.DefaultInventoryItemID(2021)},
+		} {
+			if tc.v.InventoryItemID != tc.want || tc.v.InventoryItemID == tc.v.ID {
+				t.Errorf("SkipCollections=%v: variant %d: inventory item %d, want %d", skip, tc.v.ID, tc.v.InventoryItemID, tc.want)
+			}
 		}
 	}
 }
@@ -220,15 +292,20 @@ func TestGID(t *testing.T) {
 // TestCartOverCostLimitIsSplit: should a chunk cost more than Shopify
 // allows, it is halved rather than failed.
 func TestCartOverCostLimitIsSplit(t *testing.T) {
-	srv := newFake(t)
-	srv.SetThrottle(100_000, 100_000)
-	c := newClient(t, srv, Options{})
-	all := cartShop(srv, 40)
-	out, byID := map[int64]*delivery.Product{}, map[int64]*delivery.Product{}
-	if err := c.variantProducts(t.Context(), all, byID, out); err != nil {
-		t.Fatal(err)
-	}
-	if len(out) != 40 || srv.Calls() != 3 {
-		t.Errorf("%d products in %d calls, want 40 in 3 (refused, then two halves)", len(out), srv.Calls())
+	for _, tc := range []struct {
+		skip  bool
+		lines int // above the limit, each half below it
+	}{{false, 40}, {true, 100}} {
+		srv := newFake(t)
+		srv.SetThrottle(100_000, 100_000)
+		c := newClient(t, srv, Options{SkipCollections: tc.skip})
+		all := cartShop(srv, tc.lines)
+		out, byID := map[int64]*delivery.Product{}, map[int64]*delivery.Product{}
+		if err := c.variantProducts(t.Context(), all, byID, out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out) != tc.lines || srv.Calls() != 3 {
+			t.Errorf("SkipCollections=%v: %d products in %d calls, want %d in 3 (refused, then two halves)", tc.skip, len(out), srv.Calls(), tc.lines)
+		}
 	}
 }

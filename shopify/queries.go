@@ -8,8 +8,11 @@ package shopify
 // Cost. Shopify refuses any query whose requested cost is above 1000 and
 // throttles on the requested cost, so the documents are written to be
 // cheap: metafields are read by alias (one object each) rather than as a
-// connection, and the cart query asks for each variant alone rather than
-// for its product's every variant.
+// connection, the cart query asks for each variant alone rather than for
+// its product's every variant, and collections (a product's one
+// connection, most of a cart line's cost) are asked for only when the
+// shop's rules match on them: each product query has a Lean twin without
+// them (Options.SkipCollections).
 
 // APIVersion is the Admin API version every request is pinned to.
 const APIVersion = "2026-07"
@@ -26,19 +29,21 @@ fragment LeadtimeMetafields on HasMetafields {
 `
 
 // What a quote needs of a variant: 1 (inventoryItem) + 4 (metafields).
+// The inventory item's id maps inventory_levels webhooks, which name the
+// item, to the variant; it costs nothing beyond the object already read.
 const fragmentLeadtimeVariant = `
 fragment LeadtimeVariant on ProductVariant {
   id
   title
   inventoryQuantity
   inventoryPolicy
-  inventoryItem { tracked }
+  inventoryItem { id tracked }
   ...LeadtimeMetafields
 }
 `
 
-// What a quote needs of a product, its variants aside: 4 (metafields) +
-// 2 + maxCollections (the collections connection).
+// What a quote needs of a product, its variants and collections aside: 4
+// (metafields).
 const fragmentLeadtimeProduct = `
 fragment LeadtimeProduct on Product {
   id
@@ -47,8 +52,16 @@ fragment LeadtimeProduct on Product {
   vendor
   productType
   tags
-  collections(first: 25) { nodes { handle } }
   ...LeadtimeMetafields
+}
+`
+
+// The product's collections: 2 + maxCollections (a connection). Only the
+// documents of a shop with a rule on collections select it (the Lean
+// documents below leave it out; Options.SkipCollections).
+const fragmentLeadtimeCollections = `
+fragment LeadtimeCollections on Product {
+  collections(first: 25) { nodes { handle } }
 }
 `
 
@@ -60,8 +73,19 @@ const (
 )
 
 // queryProduct loads one product by GID with everything a quote needs.
-// Requested cost: 1 + 31 + 2 + 100 × 6 = 634.
+// Requested cost: 1 + 4 + (2 + 25) + (2 + 100 × 6) = 634.
 const queryProduct = `query LeadtimeProduct($id: ID!) {
+  product(id: $id) {
+    ...LeadtimeProduct
+    ...LeadtimeCollections
+    variants(first: 100) { nodes { ...LeadtimeVariant } }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeCollections + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// queryProductLean is queryProduct without collections. Requested cost:
+// 1 + 4 + (2 + 100 × 6) = 607.
+const queryProductLean = `query LeadtimeProductLean($id: ID!) {
   product(id: $id) {
     ...LeadtimeProduct
     variants(first: 100) { nodes { ...LeadtimeVariant } }
@@ -72,6 +96,16 @@ const queryProduct = `query LeadtimeProduct($id: ID!) {
 // queryProductByHandle is queryProduct by handle. productByHandle is
 // deprecated in 2026-07; productByIdentifier replaces it.
 const queryProductByHandle = `query LeadtimeProductByHandle($handle: String!) {
+  productByIdentifier(identifier: {handle: $handle}) {
+    ...LeadtimeProduct
+    ...LeadtimeCollections
+    variants(first: 100) { nodes { ...LeadtimeVariant } }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeCollections + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// queryProductByHandleLean is queryProductByHandle without collections.
+const queryProductByHandleLean = `query LeadtimeProductByHandleLean($handle: String!) {
   productByIdentifier(identifier: {handle: $handle}) {
     ...LeadtimeProduct
     variants(first: 100) { nodes { ...LeadtimeVariant } }
@@ -87,6 +121,19 @@ const queryVariantProducts = `query LeadtimeVariantProducts($ids: [ID!]!) {
     __typename
     ... on ProductVariant {
       ...LeadtimeVariant
+      product { ...LeadtimeProduct ...LeadtimeCollections }
+    }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeCollections + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// queryVariantProductsLean is queryVariantProducts without collections.
+// Requested cost per id: leanVariantNodeCost.
+const queryVariantProductsLean = `query LeadtimeVariantProductsLean($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    __typename
+    ... on ProductVariant {
+      ...LeadtimeVariant
       product { ...LeadtimeProduct }
     }
   }
@@ -94,9 +141,13 @@ const queryVariantProducts = `query LeadtimeVariantProducts($ids: [ID!]!) {
 ` + fragmentLeadtimeProduct + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
 
 // variantNodeCost is the requested cost of one id in queryVariantProducts:
-// the variant (1 + 5) and its product (1 + 4 + 2 + maxCollections).
-// TestVariantNodeCost checks it against the fake's cost model.
-const variantNodeCost = 1 + 5 + 1 + 4 + 2 + maxCollections
+// the variant (1 + 5) and its product (1 + 4 + 2 + maxCollections), 38
+// points. leanVariantNodeCost is that of queryVariantProductsLean, 11
+// points. TestQueryCosts checks both against the fake's cost model.
+const (
+	variantNodeCost     = leanVariantNodeCost + 2 + maxCollections
+	leanVariantNodeCost = 1 + 5 + 1 + 4
+)
 
 // queryShopInfo reads what install imports as the shop's defaults.
 // shopLocales needs read_locales and deliveryPromiseSettings read_shipping;
@@ -185,6 +236,9 @@ var documents = map[string]string{
 	"QueryProduct":                 queryProduct,
 	"QueryProductByHandle":         queryProductByHandle,
 	"QueryVariantProducts":         queryVariantProducts,
+	"QueryProductLean":             queryProductLean,
+	"QueryProductByHandleLean":     queryProductByHandleLean,
+	"QueryVariantProductsLean":     queryVariantProductsLean,
 	"QueryShopInfo":                queryShopInfo,
 	"QueryShopBasics":              queryShopBasics,
 	"QueryShopSettings":            queryShopSettings,

@@ -232,20 +232,57 @@ func TestQueryCosts(t *testing.T) {
 		}
 		return n
 	}
-	if got := cost(queryProduct, map[string]any{"id": GID("Product", 1001)}); got != 634 {
-		t.Errorf("LeadtimeProduct costs %d, want 634", got)
-	}
-	for _, n := range []int{1, 7, maxNodesPerQuery} {
-		ids := make([]any, n)
-		for i := range ids {
-			ids[i] = GID("ProductVariant", int64(2001+i))
+	for _, tc := range []struct {
+		name string
+		doc  string
+		vars map[string]any
+		want int
+	}{
+		{"LeadtimeProduct", queryProduct, map[string]any{"id": GID("Product", 1001)}, 634},
+		{"LeadtimeProductLean", queryProductLean, map[string]any{"id": GID("Product", 1001)}, 607},
+		{"LeadtimeProductByHandle", queryProductByHandle, map[string]any{"handle": "wool-sweater"}, 634},
+		{"LeadtimeProductByHandleLean", queryProductByHandleLean, map[string]any{"handle": "wool-sweater"}, 607},
+	} {
+		if got := cost(tc.doc, tc.vars); got != tc.want {
+			t.Errorf("%s costs %d, want %d", tc.name, got, tc.want)
 		}
-		if got := cost(queryVariantProducts, map[string]any{"ids": ids}); got != n*variantNodeCost {
-			t.Errorf("LeadtimeVariantProducts of %d ids costs %d, want %d × %d", n, got, n, variantNodeCost)
+	}
+	for _, q := range []*productQueries{withCollections, withoutCollections} {
+		nodeCost := map[*productQueries]int{withCollections: variantNodeCost, withoutCollections: leanVariantNodeCost}[q]
+		for _, n := range []int{1, 7, q.maxNodes} {
+			ids := make([]any, n)
+			for i := range ids {
+				ids[i] = GID("ProductVariant", int64(2001+i))
+			}
+			if got := cost(q.variants, map[string]any{"ids": ids}); got != n*nodeCost {
+				t.Errorf("%s of %d ids costs %d, want %d × %d", q.variantsOp, n, got, n, nodeCost)
+			}
+		}
+		if q.maxNodes*nodeCost > maxQueryCost || (q.maxNodes+1)*nodeCost <= maxQueryCost && q.maxNodes < 250 {
+			t.Errorf("%s: %d ids is not the most under %d points at %d each", q.variantsOp, q.maxNodes, maxQueryCost, nodeCost)
 		}
 	}
-	if maxNodesPerQuery*variantNodeCost > maxQueryCost || (maxNodesPerQuery+1)*variantNodeCost <= maxQueryCost {
-		t.Errorf("maxNodesPerQuery = %d is not the most ids under %d points at %d each", maxNodesPerQuery, maxQueryCost, variantNodeCost)
+	if variantNodeCost != 38 || maxNodesPerQuery != 26 || leanVariantNodeCost != 11 || leanMaxNodesPerQuery != 90 {
+		t.Errorf("a cart line costs %d points (%d a query) with collections and %d (%d a query) without; want 38 (26) and 11 (90)",
+			variantNodeCost, maxNodesPerQuery, leanVariantNodeCost, leanMaxNodesPerQuery)
+	}
+}
+
+// TestProductQueries checks that each set of loader documents sends the
+// operation it names, and that the lean set selects no collections.
+func TestProductQueries(t *testing.T) {
+	for _, q := range []*productQueries{withCollections, withoutCollections} {
+		for doc, op := range map[string]string{q.product: q.productOp, q.byHandle: q.byHandleOp, q.variants: q.variantsOp} {
+			if !strings.HasPrefix(doc, "query "+op+"(") {
+				t.Errorf("document of %s does not define it:\n%s", op, doc)
+			}
+			if name := "Query" + strings.TrimPrefix(op, "Leadtime"); documents[name] != doc {
+				t.Errorf("%s is not in documents as %s, so the schema test does not see it", op, name)
+			}
+			if got := strings.Contains(doc, "collections("); got != (q == withCollections) {
+				t.Errorf("%s selects collections: %v", op, got)
+			}
+		}
 	}
 }
 
@@ -273,6 +310,10 @@ func TestFakeAnswersHaveShopifyShapes(t *testing.T) {
 		{"product by handle", queryProductByHandle, map[string]any{"handle": "wool-sweater"}},
 		{"unknown handle", queryProductByHandle, map[string]any{"handle": "nope"}},
 		{"variants", queryVariantProducts, map[string]any{"ids": []any{
+			GID("ProductVariant", 2001), GID("ProductVariant", 9999), GID("Product", 1002), GID("ProductVariant", 2010)}}},
+		{"product lean", queryProductLean, map[string]any{"id": GID("Product", 1001)}},
+		{"product by handle lean", queryProductByHandleLean, map[string]any{"handle": "wool-sweater"}},
+		{"variants lean", queryVariantProductsLean, map[string]any{"ids": []any{
 			GID("ProductVariant", 2001), GID("ProductVariant", 9999), GID("Product", 1002), GID("ProductVariant", 2010)}}},
 		{"shop info", queryShopInfo, nil},
 		{"shop basics", queryShopBasics, nil},
@@ -500,12 +541,12 @@ func TestCheckShapeCatchesMistakes(t *testing.T) {
 // TestPageSizes keeps the constants the loader reasons with in step with
 // the documents.
 func TestPageSizes(t *testing.T) {
-	for _, doc := range []string{queryProduct, queryProductByHandle} {
+	for _, doc := range []string{queryProduct, queryProductByHandle, queryProductLean, queryProductByHandleLean} {
 		if !strings.Contains(doc, fmt.Sprintf("variants(first: %d)", maxVariants)) {
 			t.Errorf("a product query does not ask for %d variants", maxVariants)
 		}
 	}
-	if !strings.Contains(fragmentLeadtimeProduct, fmt.Sprintf("collections(first: %d)", maxCollections)) {
-		t.Errorf("the product fragment does not ask for %d collections", maxCollections)
+	if !strings.Contains(fragmentLeadtimeCollections, fmt.Sprintf("collections(first: %d)", maxCollections)) {
+		t.Errorf("the collections fragment does not ask for %d collections", maxCollections)
 	}
 }

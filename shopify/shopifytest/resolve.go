@@ -166,6 +166,14 @@ func (ec *execution) node(g string) object {
 				}
 			}
 		}
+	case "InventoryItem":
+		for _, p := range st.products {
+			for i := range p.Variants {
+				if p.Variants[i].InventoryItemID == id {
+					return inventoryItem(&p.Variants[i])
+				}
+			}
+		}
 	case "Collection":
 		for h, cid := range st.collections {
 			if cid == id {
@@ -216,13 +224,17 @@ func (ec *execution) variant(p *Product, v *Variant) object {
 		"title":             v.Title,
 		"inventoryQuantity": v.InventoryQuantity, // Shopify counts even untracked items
 		"inventoryPolicy":   policy,
-		"inventoryItem": mapObj{"InventoryItem", map[string]any{
-			"id":               gid("InventoryItem", v.ID),
-			"legacyResourceId": strconv.FormatInt(v.ID, 10),
-			"tracked":          v.Tracked,
-		}},
-		"product":   resolver(func(map[string]any) (any, error) { return ec.product(p), nil }),
-		"metafield": ec.metafield(owner),
+		"inventoryItem":     inventoryItem(v),
+		"product":           resolver(func(map[string]any) (any, error) { return ec.product(p), nil }),
+		"metafield":         ec.metafield(owner),
+	}}
+}
+
+func inventoryItem(v *Variant) object {
+	return mapObj{"InventoryItem", map[string]any{
+		"id":               gid("InventoryItem", v.InventoryItemID),
+		"legacyResourceId": strconv.FormatInt(v.InventoryItemID, 10),
+		"tracked":          v.Tracked,
 	}}
 }
 

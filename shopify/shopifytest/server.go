@@ -90,7 +90,16 @@ type Variant struct {
 	Tracked           bool   // inventory tracked (InventoryItem.tracked)
 	InventoryPolicy   string // "DENY" (default) or "CONTINUE"; either case
 	Metafields        map[string]string
+	// InventoryItemID is the id of the variant's inventory item
+	// (InventoryItem.id, what inventory_levels webhooks name); 0 means
+	// DefaultInventoryItemID(ID).
+	InventoryItemID int64
 }
+
+// DefaultInventoryItemID is the inventory item id of a variant that sets
+// none: the variant's id plus 1 000 000 000, so that the two are never
+// confused.
+func DefaultInventoryItemID(variantID int64) int64 { return variantID + 1_000_000_000 }
 
 // ProductFrom converts a delivery product (a settings document's catalog)
 // into a fake product, so that local development can serve a catalog.
@@ -98,7 +107,8 @@ func ProductFrom(p delivery.Product) Product {
 	out := Product{ID: p.ID, Handle: p.Handle, Title: p.Title, Vendor: p.Vendor, ProductType: p.ProductType,
 		Tags: p.Tags, Collections: p.Collections, Metafields: metafieldsFrom(p.Metafields)}
 	for _, v := range p.Variants {
-		fv := Variant{ID: v.ID, Title: v.Title, InventoryPolicy: strings.ToUpper(v.InventoryPolicy), Metafields: metafieldsFrom(v.Metafields)}
+		fv := Variant{ID: v.ID, Title: v.Title, InventoryPolicy: strings.ToUpper(v.InventoryPolicy),
+			Metafields: metafieldsFrom(v.Metafields), InventoryItemID: v.InventoryItemID}
 		if v.InventoryQuantity != nil {
 			fv.Tracked, fv.InventoryQuantity = true, *v.InventoryQuantity
 		}
@@ -340,6 +350,9 @@ func cloneProduct(p Product) Product {
 	p.Metafields = nil // kept in the shop's metafield store
 	for i := range p.Variants {
 		p.Variants[i].Metafields = nil
+		if p.Variants[i].InventoryItemID == 0 {
+			p.Variants[i].InventoryItemID = DefaultInventoryItemID(p.Variants[i].ID)
+		}
 	}
 	return p
 }

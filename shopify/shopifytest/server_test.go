@@ -207,6 +207,28 @@ func TestProductFrom(t *testing.T) {
 	}
 }
 
+// TestInventoryItems: a variant's inventory item is the one it names, else
+// DefaultInventoryItemID's, never the variant's own id; node(id:) finds it.
+func TestInventoryItems(t *testing.T) {
+	s := newTestServer(t, Shop{})
+	s.AddProduct(shop, ProductFrom(delivery.Product{ID: 5, Handle: "five", Variants: []delivery.Variant{
+		{ID: 55, InventoryItemID: 9055, InventoryQuantity: new(4)}, {ID: 56},
+	}}))
+	_, resp := post(t, s, shop, token, APIVersion, `{ nodes(ids: ["gid://shopify/ProductVariant/55", "gid://shopify/ProductVariant/56",
+		"gid://shopify/InventoryItem/9055", "gid://shopify/InventoryItem/1000000056", "gid://shopify/InventoryItem/56"]) {
+		... on ProductVariant { inventoryItem { id legacyResourceId } } ... on InventoryItem { id tracked } } }`, nil)
+	got, _ := json.Marshal(resp["data"])
+	want := `{"nodes":[{"inventoryItem":{"id":"gid://shopify/InventoryItem/9055","legacyResourceId":"9055"}},` +
+		`{"inventoryItem":{"id":"gid://shopify/InventoryItem/1000000056","legacyResourceId":"1000000056"}},` +
+		`{"id":"gid://shopify/InventoryItem/9055","tracked":true},{"id":"gid://shopify/InventoryItem/1000000056","tracked":false},null]}`
+	if string(got) != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+	if DefaultInventoryItemID(56) != 1_000_000_056 {
+		t.Errorf("DefaultInventoryItemID(56) = %d", DefaultInventoryItemID(56))
+	}
+}
+
 // TestConcurrent exercises the fake from many goroutines (go test -race).
 func TestConcurrent(t *testing.T) {
 	s := newTestServer(t, Shop{})
