@@ -79,7 +79,7 @@ func originMatches(pattern, origin string) bool {
 	if err1 != nil || err2 != nil || p.Scheme != o.Scheme || o.Path != "" {
 		return false
 	}
-	ph, oh := p.Hostname(), o.Hostname()
+	ph, oh := strings.ToLower(p.Hostname()), strings.ToLower(o.Hostname()) // host names are case-insensitive
 	if isLoopback(ph) && p.Port() == "" {
 		return ph == oh // any port on loopback, for local development
 	}
