@@ -25,7 +25,7 @@ deps: apt-deps npm-deps
 apt-deps:
 	scripts/install-deps.sh
 
-npm-deps: node_modules/.package-lock.json
+npm-deps: node_modules/.package-lock.json extensions/leadtime-checkout/node_modules/.package-lock.json
 
 # npm writes node_modules/.package-lock.json on every install, so this reinstalls exactly when
 # node_modules is missing or the lockfile (or package.json) is newer than the installed tree.
@@ -33,6 +33,13 @@ npm-deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	printf 'module ignore/node_modules\n' > node_modules/go.mod
+	touch $@
+
+# The checkout UI extension has its own package.json and lockfile, as the Shopify CLI builds it
+# (`go test ./extensions/leadtime-checkout` type-checks it).
+extensions/leadtime-checkout/node_modules/.package-lock.json: extensions/leadtime-checkout/package-lock.json extensions/leadtime-checkout/package.json
+	cd extensions/leadtime-checkout && npm ci --no-audit --no-fund
+	printf 'module ignore/node_modules\n' > extensions/leadtime-checkout/node_modules/go.mod
 	touch $@
 
 ## test: everything CI checks; the go test summary comes last
@@ -71,10 +78,11 @@ go-test:
 run:
 	$(GO) run .
 
-## bench: delivery.Quote micro-benchmarks, then the HTTP benchmark (DESIGN.md §8)
+## bench: delivery.Quote micro-benchmarks, the HTTP benchmark, then the scale benchmarks (DESIGN.md §8)
 bench: apt-deps
 	$(GO) test -run '^$$' -bench . -benchmem ./delivery/
 	scripts/bench.sh
+	scripts/bench-scale.sh
 
 ## build: a static binary in bin/leadtime
 build:

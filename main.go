@@ -13,9 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -38,6 +36,11 @@ var demoShop []byte
 //
 //go:embed extensions/leadtime-theme/assets
 var themeAssets embed.FS
+
+// headlessPage is the example of a headless storefront, served at /headless.
+//
+//go:embed examples/headless/index.html
+var headlessPage []byte
 
 func main() {
 	gin.SetMode(gin.ReleaseMode)
@@ -91,42 +94,6 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	return fs
-}
-
-// runServe runs the HTTP server until ctx ends, then drains it.
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	flags := newFlags("serve", stderr)
-	configPath := flags.String("config", getenv("LEADTIME_CONFIG"), "settings document to serve instead of the demo shop")
-	if err := flags.Parse(args); err != nil {
-		return errReported
-	}
-	logger := newLogger(getenv("LOG_LEVEL"), stderr)
-	shop, source, err := loadServedShop(*configPath)
-	if err != nil {
-		return err
-	}
-	port := getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(getenv("HOST"), port))
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
-	assets, err := fs.Sub(themeAssets, "extensions/leadtime-theme/assets")
-	if err != nil {
-		return fmt.Errorf("theme assets: %w", err)
-	}
-	srv := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
-		DefaultShop: shop.Domain(),
-		Logger:      logger,
-		Demo:        true,
-		Assets:      assets,
-	})
-	logger.Info("serving", "addr", ln.Addr().String(), "shop", shop.Domain(), "settings", source)
-	fmt.Fprintf(stdout, "Leadtime is serving %s (%s) on http://localhost:%d/\n", shop.Domain(), source, ln.Addr().(*net.TCPAddr).Port)
-	return srv.Run(ctx, ln, 10*time.Second)
 }
 
 func newLogger(level string, w io.Writer) *slog.Logger {

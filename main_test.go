@@ -57,6 +57,9 @@ var servingRE = regexp.MustCompile(`^Leadtime is serving (\S+) \((.*)\) on (http
 // The server stops when ctx ends.
 func startServe(t *testing.T, ctx context.Context, args []string, env map[string]string) (base, shop string, done <-chan error) {
 	t.Helper()
+	if _, ok := env["DATA_DIR"]; !ok {
+		env["DATA_DIR"] = t.TempDir() // the demo's store: never the repository's ./data
+	}
 	stdoutR, stdoutW := io.Pipe()
 	stderr := &syncBuffer{}
 	errc := make(chan error, 1)
@@ -259,7 +262,7 @@ func TestServeErrors(t *testing.T) {
 	} {
 		var stdout, stderr bytes.Buffer
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		env := map[string]string{"HOST": "127.0.0.1", "PORT": "0"}
+		env := map[string]string{"HOST": "127.0.0.1", "PORT": "0", "DATA_DIR": t.TempDir()}
 		for k, v := range tc.env {
 			env[k] = v
 		}

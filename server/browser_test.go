@@ -18,11 +18,12 @@ import (
 )
 
 // TestDemoPageInBrowser opens the demo storefront in Debian's chromium (through
-// playwright-core) against an in-process server whose clock is fixed, and runs
-// tests/browser/demo.mjs: the cards and the cart show the server's answers, the variant and
-// country pickers re-quote, the _leadtime cart attribute follows the cart, and nothing on the
-// page moves. Without node, playwright-core (npm ci) or chromium it fails: a skipped browser
-// test would hide a broken storefront.
+// playwright-core) against in-process servers whose clocks are fixed, and runs
+// tests/browser/demo.mjs: the theme extension's blocks show the server's answers, the variant
+// and country pickers re-quote, the _leadtime cart attribute follows the cart, the countdown
+// shows only what ships today (on a Monday morning; the first server's clock is a Saturday),
+// and nothing on the page moves. Without node, playwright-core (npm ci) or chromium it fails: a
+// skipped browser test would hide a broken storefront.
 func TestDemoPageInBrowser(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -43,34 +44,41 @@ func TestDemoPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now, err := time.Parse(time.RFC3339, "2026-11-28T09:15:00+01:00")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs browserTestLog
-	srv := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
-		DefaultShop: shop.Domain(),
-		Demo:        true,
-		Assets:      os.DirFS(filepath.Join("..", "extensions", "leadtime-theme", "assets")),
-		Now:         func() time.Time { return now },
-		Logger:      slog.New(slog.NewJSONHandler(&logs, nil)),
-	})
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	demoServer := func(at string) *httptest.Server {
+		now, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := server.New(server.Config{
+			Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+			DefaultShop: shop.Domain(),
+			Demo:        true,
+			Assets:      os.DirFS(filepath.Join("..", "extensions", "leadtime-theme", "assets")),
+			Now:         func() time.Time { return now },
+			Logger:      slog.New(slog.NewJSONHandler(&logs, nil)),
+		})
+		ts := httptest.NewServer(srv.Handler())
+		t.Cleanup(ts.Close)
+		return ts
+	}
+	ts := demoServer("2026-11-28T09:15:00+01:00")     // Saturday: nothing ships today
+	monday := demoServer("2026-11-30T10:00:00+01:00") // before Monday's 14:00 cutoff
 
 	artifacts := filepath.Join("..", "artifacts")
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "demo.mjs"), ts.URL, artifacts)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "demo.mjs"), ts.URL, artifacts, monday.URL)
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node tests/browser/demo.mjs: %v\n%s\nserver log:\n%s", err, out, logs.String())
 	}
 	t.Log(strings.TrimSpace(string(out)))
-	if _, err := os.Stat(filepath.Join(artifacts, "demo.png")); err != nil {
-		t.Errorf("no screenshot: %v", err)
+	for _, shot := range []string{"demo.png", "demo-phone.png", "demo-countdown.png"} {
+		if _, err := os.Stat(filepath.Join(artifacts, shot)); err != nil {
+			t.Errorf("no screenshot: %v", err)
+		}
 	}
 }
 

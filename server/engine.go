@@ -19,14 +19,17 @@ type Shops interface {
 }
 
 // Products loads what a quote needs to know about products. The catalog of
-// a settings document is one implementation; Shopify's Admin API is another.
+// a settings document is one implementation; Shopify's Admin API, behind
+// the cache, is another. stale is true when the facts come from an old
+// copy (or are a stand-in) because Shopify could not be reached: the
+// answer says so with "stale": true.
 type Products interface {
 	// Product finds one product by id (when id > 0) or by handle. An
 	// unknown product is an error matching delivery.ErrUnknownProduct.
-	Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, error)
+	Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (p *delivery.Product, stale bool, err error)
 	// ProductsOfVariants finds the products of many variants at once (one
 	// upstream call for a whole cart). Unknown variants are left out.
-	ProductsOfVariants(ctx context.Context, shop *delivery.Shop, variantIDs []int64) (map[int64]*delivery.Product, error)
+	ProductsOfVariants(ctx context.Context, shop *delivery.Shop, variantIDs []int64) (products map[int64]*delivery.Product, stale bool, err error)
 }
 
 // Engine turns requests into answers. The HTTP handlers and the `leadtime
@@ -76,16 +79,21 @@ func (e *Engine) Product(ctx context.Context, req ProductRequest, now time.Time)
 	if err != nil {
 		return nil, err
 	}
-	p, err := e.Products.Product(ctx, shop, req.ProductID, req.Handle)
+	p, stale, err := e.Products.Product(ctx, shop, req.ProductID, req.Handle)
 	if err != nil {
 		return nil, err
+	}
+	if stale {
+		adoptVariant(p, req.VariantID)
 	}
 	a, err := shop.QuoteRoute(delivery.Item{Product: p, VariantID: req.VariantID}, route, now)
 	if err != nil {
 		return nil, err
 	}
 	locale := resolveLocale(shop, req.Locale)
-	return newProductAnswer(shop, &a, locale, message.ForAnswer(&a, locale)), nil
+	answer := newProductAnswer(shop, &a, locale, message.ForAnswer(&a, locale))
+	answer.Stale = stale
+	return answer, nil
 }
 
 // Cart answers a CartRequest at now. Unknown lines are reported in the
@@ -99,7 +107,7 @@ func (e *Engine) Cart(ctx context.Context, req CartRequest, now time.Time) (*Car
 	if err != nil {
 		return nil, err
 	}
-	items, err := e.cartItems(ctx, shop, req.Lines)
+	items, stale, err := e.cartItems(ctx, shop, req.Lines)
 	if err != nil {
 		return nil, err
 	}
@@ -112,15 +120,17 @@ func (e *Engine) Cart(ctx context.Context, req CartRequest, now time.Time) (*Car
 		}
 	}
 	locale := resolveLocale(shop, req.Locale)
-	return newCartAnswer(shop, &c, locale), nil
+	answer := newCartAnswer(shop, &c, locale)
+	answer.Stale = stale
+	return answer, nil
 }
 
 // cartItems loads every line's product: one lookup for all the lines that
 // name a variant, so a cart costs one upstream call whatever its size
 // (DESIGN §8). /cart.js names the product too; a line whose variant belongs
 // to another product is unknown, as the product route would say.
-func (e *Engine) cartItems(ctx context.Context, shop *delivery.Shop, lines []CartLine) ([]delivery.Item, error) {
-	items := make([]delivery.Item, len(lines))
+func (e *Engine) cartItems(ctx context.Context, shop *delivery.Shop, lines []CartLine) (items []delivery.Item, stale bool, err error) {
+	items = make([]delivery.Item, len(lines))
 	var byVariant []int64
 	for i, l := range lines {
 		items[i] = delivery.Item{VariantID: l.VariantID, Quantity: l.Quantity}
@@ -128,29 +138,31 @@ func (e *Engine) cartItems(ctx context.Context, shop *delivery.Shop, lines []Car
 			byVariant = append(byVariant, l.VariantID)
 			continue
 		}
-		p, err := e.Products.Product(ctx, shop, l.ProductID, l.Handle)
+		p, pStale, err := e.Products.Product(ctx, shop, l.ProductID, l.Handle)
 		switch {
 		case errors.Is(err, delivery.ErrUnknownProduct):
 			// Left nil: the line reports unknown_product.
 		case err != nil:
-			return nil, err
+			return nil, false, err
 		default:
 			items[i].Product = p
+			stale = stale || pStale
 		}
 	}
 	if len(byVariant) == 0 {
-		return items, nil
+		return items, stale, nil
 	}
-	found, err := e.Products.ProductsOfVariants(ctx, shop, byVariant)
+	found, vStale, err := e.Products.ProductsOfVariants(ctx, shop, byVariant)
 	if err != nil {
-		return nil, fmt.Errorf("loading cart products: %w", err)
+		return nil, false, fmt.Errorf("loading cart products: %w", err)
 	}
+	stale = stale || vStale
 	for i, l := range lines {
 		if p := found[l.VariantID]; l.VariantID != 0 && p != nil && namesProduct(l, p) {
 			items[i].Product = p
 		}
 	}
-	return items, nil
+	return items, stale, nil
 }
 
 // namesProduct reports whether p is the product that l names, if it names
@@ -172,7 +184,7 @@ func resolveLocale(shop *delivery.Shop, requested string) string {
 type Catalog struct{}
 
 // Product implements Products.
-func (Catalog) Product(_ context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, error) {
+func (Catalog) Product(_ context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, bool, error) {
 	var p *delivery.Product
 	var ok bool
 	if id > 0 {
@@ -182,22 +194,22 @@ func (Catalog) Product(_ context.Context, shop *delivery.Shop, id int64, handle 
 	}
 	if !ok {
 		if id > 0 {
-			return nil, fmt.Errorf("product %d: %w", id, delivery.ErrUnknownProduct)
+			return nil, false, fmt.Errorf("product %d: %w", id, delivery.ErrUnknownProduct)
 		}
-		return nil, fmt.Errorf("product %q: %w", handle, delivery.ErrUnknownProduct)
+		return nil, false, fmt.Errorf("product %q: %w", handle, delivery.ErrUnknownProduct)
 	}
-	return p, nil
+	return p, false, nil
 }
 
 // ProductsOfVariants implements Products.
-func (Catalog) ProductsOfVariants(_ context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, error) {
+func (Catalog) ProductsOfVariants(_ context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, bool, error) {
 	out := make(map[int64]*delivery.Product, len(ids))
 	for _, id := range ids {
 		if p, ok := shop.ProductByVariant(id); ok {
 			out[id] = p
 		}
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // StaticShops serves a fixed set of shops, such as the one loaded from

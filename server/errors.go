@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/store"
 )
 
 // Errors of the HTTP layer. Handlers wrap them with %w and a message meant
@@ -53,6 +54,9 @@ var errorKinds = []struct {
 	{delivery.ErrOutOfRange, http.StatusUnprocessableEntity, "date_out_of_range"},
 	{delivery.ErrNoProcessingDay, http.StatusUnprocessableEntity, "no_processing_day"},
 	{delivery.ErrInvalidSettings, http.StatusUnprocessableEntity, "invalid_settings"},
+	{store.ErrConflict, http.StatusPreconditionFailed, "stale_settings"},
+	{ErrPreconditionRequired, http.StatusPreconditionRequired, "precondition_required"},
+	{ErrNoShopify, http.StatusConflict, "no_shopify_connection"},
 	{delivery.ErrUnknownProduct, http.StatusNotFound, "unknown_product"},
 	{delivery.ErrUnknownVariant, http.StatusNotFound, "unknown_product"},
 	{ErrShopNotInstalled, http.StatusNotFound, "shop_not_installed"},

@@ -33,7 +33,7 @@ func (s *Server) handleProduct() gin.HandlerFunc {
 			return
 		}
 		req.Shop = shop
-		key := productKey(req, common)
+		key := productKey(req, common, s.answerGeneration(shop))
 		s.serveCached(c, key, common.format, func(now time.Time) (any, error) {
 			return s.engine.Product(c.Request.Context(), req, now)
 		})
@@ -78,7 +78,7 @@ func (s *Server) serveCart(c *gin.Context, q url.Values, lines []CartLine) {
 		return
 	}
 	req := CartRequest{Shop: shop, Lines: lines, Dest: common.dest, Locale: common.locale}
-	s.serveCached(c, cartKey(req, common), common.format, func(now time.Time) (any, error) {
+	s.serveCached(c, cartKey(req, common, s.answerGeneration(shop)), common.format, func(now time.Time) (any, error) {
 		return s.engine.Cart(c.Request.Context(), req, now)
 	})
 }
@@ -118,8 +118,36 @@ func (s *Server) serveCached(c *gin.Context, key string, format Format, compute 
 		writeError(c, fmt.Errorf("encoding the answer: %w", err))
 		return
 	}
+	if isStale(answer) {
+		// Quoted from old facts or a stand-in because Shopify failed: keep
+		// it only briefly, so that the true answer replaces it soon after
+		// Shopify recovers, yet an outage does not cost every request a
+		// wait on Shopify (DESIGN §6).
+		a.ExpiresAt = minTime(a.ExpiresAt, now.Add(staleAnswerFor))
+	}
 	s.cache.Set(key, a)
 	writeCached(c, a, now)
+}
+
+// staleAnswerFor is how long an answer marked stale is cached and may be
+// cached downstream (max-age).
+const staleAnswerFor = 30 * time.Second
+
+func isStale(answer any) bool {
+	switch a := answer.(type) {
+	case *ProductAnswer:
+		return a.Stale
+	case *CartAnswer:
+		return a.Stale
+	}
+	return false
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // encodeAnswer renders an answer in its format, with its ETag.
@@ -185,13 +213,26 @@ func etagMatches(header, etag string) bool {
 	return false
 }
 
+// answerGeneration is the generation of a shop's answers: it rises, on
+// every instance, when the shop's products or settings change, and so
+// retires every answer cached before.
+func (s *Server) answerGeneration(shop string) int64 {
+	return s.shared.Generation(answersOf(shop))
+}
+
+// answersOf names the generation of a shop's answers, apart from that of
+// its product facts: a settings change retires answers, not facts.
+func answersOf(shop string) string { return "answers:" + shop }
+
 // productKey and cartKey build cache keys from parsed parameters only, so
 // that parameters we ignore (timestamp, signature, ...) cannot split or
 // poison the cache.
-func productKey(r ProductRequest, p commonParams) string {
+func productKey(r ProductRequest, p commonParams, gen int64) string {
 	var b strings.Builder
 	b.Grow(96)
 	b.WriteString("p|")
+	b.WriteString(strconv.FormatInt(gen, 36))
+	b.WriteByte('|')
 	b.WriteString(r.Shop)
 	b.WriteByte('|')
 	b.WriteString(strconv.FormatInt(r.ProductID, 10))
@@ -203,9 +244,11 @@ func productKey(r ProductRequest, p commonParams) string {
 	return b.String()
 }
 
-func cartKey(r CartRequest, p commonParams) string {
+func cartKey(r CartRequest, p commonParams, gen int64) string {
 	var b strings.Builder
 	b.WriteString("c|")
+	b.WriteString(strconv.FormatInt(gen, 36))
+	b.WriteByte('|')
 	b.WriteString(r.Shop)
 	writeCommonKey(&b, p)
 	for _, l := range r.Lines {

@@ -11,9 +11,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/cache"
+	"github.com/redis/go-redis/v9"
 )
 
 // Config is what a Server needs. The zero value of each optional field
@@ -26,6 +29,10 @@ type Config struct {
 	// Cache holds encoded answers until they expire; nil means a new
 	// in-process cache.
 	Cache AnswerCache
+	// Shared is the two-tier cache (in process, and Redis when configured)
+	// whose generations retire answers on every instance when a shop's
+	// products or settings change; nil means an in-process one.
+	Shared *cache.Cache
 	// Now is the clock; nil means time.Now. Tests inject a fixed instant.
 	Now func() time.Time
 	// Logger receives request and error logs; nil means slog.Default().
@@ -34,11 +41,39 @@ type Config struct {
 	Demo bool
 	// Assets are served at /assets/: the theme extension's client files.
 	Assets fs.FS
+	// HeadlessPage is served at /headless in demo mode: the example of a
+	// headless storefront, examples/headless/index.html.
+	HeadlessPage []byte
 	// Limits are the rate limits; the zero value means DefaultLimits.
 	Limits *Limits
 	// TrustedPlatform names the header that carries the client IP behind
 	// a platform's proxy (gin.PlatformFlyIO on fly.io); "" trusts none.
 	TrustedPlatform string
+	// APIKey and APISecret are the app's credentials (SHOPIFY_API_KEY,
+	// SHOPIFY_API_SECRET). /checkout/v1 verifies session tokens with them;
+	// without a secret it serves only DefaultShop in demo mode, unauthenticated.
+	APIKey, APISecret string
+	// App connects the server to Shopify (OAuth, webhooks, app-proxy
+	// signatures, the Admin API); nil in demo mode.
+	App *ShopifyApp
+	// Settings is where the settings page (/admin) reads and saves the
+	// shops' settings when there is no App: the demo's store. nil means
+	// App.Shops.
+	Settings *StoreShops
+	// WallClock checks signatures and tokens; nil means time.Now. It is
+	// apart from Now because a test may quote at any instant yet sign
+	// requests now.
+	WallClock func() time.Time
+	// Ready reports whether the service's dependencies (the store, Redis)
+	// answer, for /readyz; nil means always ready.
+	Ready func(ctx context.Context) error
+	// Metrics are served at /metrics; nil means new ones. Pass them when
+	// Shared and App.Options are to be counted too (their OnEvent, OnCost).
+	Metrics *Metrics
+	// RateLimitRedis, when set, shares the rate limits between instances;
+	// nil keeps them per instance. Its client should have
+	// ContextTimeoutEnabled, so that a hung Redis costs at most 50 ms.
+	RateLimitRedis redis.UniversalClient
 }
 
 // Server serves Leadtime's routes.
@@ -46,16 +81,26 @@ type Server struct {
 	engine      *Engine
 	defaultShop string
 	cache       AnswerCache
+	shared      *cache.Cache
 	now         func() time.Time
 	log         *slog.Logger
 	demo        bool
 	assets      fs.FS
+	headless    []byte // the example page at /headless
 	limitIP     *limiter
 	limitShop   *limiter
 	limitProxy  *limiter
 	platform    string
 	handler     http.Handler
 	demoCarts   *demoCarts // the demo's fake of Shopify's AJAX cart API
+	apiKey      string     // SHOPIFY_API_KEY: the aud of session tokens
+	apiSecret   string     // SHOPIFY_API_SECRET: signs session tokens; "" in demo mode
+	app         *ShopifyApp
+	settings    *StoreShops // the settings page's store; nil means app.Shops
+	adminMu     sync.Mutex  // serializes the settings page's saves
+	wallClock   func() time.Time
+	ready       func(ctx context.Context) error
+	metrics     *Metrics
 }
 
 // New returns a Server for cfg.
@@ -63,6 +108,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		engine: cfg.Engine, defaultShop: cfg.DefaultShop, cache: cfg.Cache,
 		now: cfg.Now, log: cfg.Logger, demo: cfg.Demo, assets: cfg.Assets,
+		headless: cfg.HeadlessPage,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -70,16 +116,32 @@ func New(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if s.metrics = cfg.Metrics; s.metrics == nil {
+		s.metrics = NewMetrics()
+	}
 	limits := DefaultLimits
 	if cfg.Limits != nil {
 		limits = *cfg.Limits
 	}
-	s.limitIP, s.limitShop = newLimiter(limits.StorefrontPerIP), newLimiter(limits.StorefrontPerShop)
-	s.limitProxy, s.platform = newLimiter(limits.ProxyPerShop), cfg.TrustedPlatform
+	rl := newSharedLimits(cfg.RateLimitRedis, s.metrics.rateLimitFallback)
+	s.limitIP, s.limitShop = newLimiter(limits.StorefrontPerIP, rl), newLimiter(limits.StorefrontPerShop, rl)
+	s.limitProxy, s.platform = newLimiter(limits.ProxyPerShop, rl), cfg.TrustedPlatform
+	s.apiKey, s.apiSecret = cfg.APIKey, cfg.APISecret
+	s.app, s.wallClock, s.ready = cfg.App, cfg.WallClock, cfg.Ready
+	s.settings = cfg.Settings
+	if s.wallClock == nil {
+		s.wallClock = time.Now
+	}
+	if s.shared = cfg.Shared; s.shared == nil {
+		s.shared = cache.New(cache.Options{Logger: s.log, OnEvent: s.metrics.CacheEvent})
+	}
 	if s.cache == nil {
 		s.cache = NewMemoryCache(100_000)
 	}
-	s.handler = s.routes()
+	s.cache = s.metrics.countAnswers(s.cache)
+	r := s.routes()
+	s.metrics.knowRoutes(r.Routes())
+	s.handler = r
 	return s
 }
 
@@ -97,15 +159,22 @@ func (s *Server) routes() *gin.Engine {
 	r.TrustedPlatform = s.platform
 	_ = r.SetTrustedProxies(nil) // X-Forwarded-For is trusted from no one
 	r.ContextWithFallback = true
-	r.Use(s.recoverer(), s.logRequests(), limitQuery())
+	r.Use(s.metrics.middleware(), s.recoverer(), s.logRequests(), limitQuery())
 	r.NoRoute(func(c *gin.Context) { writeError(c, fmt.Errorf("%s: %w", c.Request.URL.Path, ErrNotFound)) })
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, fmt.Errorf("%s %s: %w", c.Request.Method, c.Request.URL.Path, ErrMethodNotAllowed))
 	})
 
 	r.GET("/healthz", s.handleHealthz())
+	r.GET("/readyz", s.handleReadyz())
+	r.GET("/metrics", s.metrics.handler())
 
-	proxy := r.Group("/proxy", s.rateLimit(s.limitProxy, proxyShopKey))
+	// Installing the app (OAuth) and Shopify's webhooks.
+	r.GET("/auth", s.handleAuth())
+	r.GET("/auth/callback", s.handleAuthCallback())
+	r.POST("/webhooks", s.handleWebhook())
+
+	proxy := r.Group("/proxy", s.verifyProxy(), s.rateLimit(s.limitProxy, proxyShopKey))
 	proxy.GET("", s.handleShippingPage())
 	proxy.GET("/", s.handleShippingPage())
 	proxy.GET("/product", s.handleProduct())
@@ -121,11 +190,31 @@ func (s *Server) routes() *gin.Engine {
 	storefront.OPTIONS("/product", s.handleStorefrontPreflight())
 	storefront.OPTIONS("/cart", s.handleStorefrontPreflight())
 
+	// The checkout UI extension's API: a session token instead of the proxy's signature.
+	checkout := r.Group("/checkout/v1", checkoutCORS(), s.rateLimit(s.limitIP, checkoutIP))
+	checkout.POST("/cart", s.handleCheckoutCart())
+	checkout.OPTIONS("/cart", handleCheckoutPreflight())
+
+	// The settings page and its API: a session token whenever
+	// SHOPIFY_API_SECRET is set; none in demo mode.
+	r.GET("/admin", s.handleAdminPage())
+	r.GET("/admin/static/:file", s.handleAdminAsset())
+	admin := r.Group("/admin/api", s.adminAuth())
+	admin.GET("/settings", s.handleAdminSettings())
+	admin.PUT("/settings", s.handleAdminSave())
+	admin.GET("/settings/history", s.handleAdminHistory())
+	admin.POST("/settings/restore", s.handleAdminRestore())
+	admin.POST("/preview", s.handleAdminPreview())
+	admin.GET("/holidays", s.handleAdminHolidays())
+	admin.POST("/import", s.handleAdminImport())
+
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())
 	}
+	r.GET("/snippets/:name", s.handleSnippet()) // the Liquid snippets merchants paste, as text
 	if s.demo {
 		r.GET("/", s.handleDemoPage())
+		r.GET("/headless", s.handleHeadless())
 		r.GET("/demo/:file", s.handleDemoAsset())
 		// A fake of Shopify's AJAX cart API, so the demo runs the theme's client.
 		s.demoCarts = newDemoCarts(demoCartsMax, demoCartTTL)
@@ -167,6 +256,25 @@ func (s *Server) Run(ctx context.Context, ln net.Listener, drain time.Duration) 
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// handleReadyz handles "GET /readyz": the store and, when configured,
+// Redis answer. The storefront keeps answering while they do not; this
+// tells the operator.
+func (s *Server) handleReadyz() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		if s.ready != nil {
+			if err := s.ready(ctx); err != nil {
+				s.log.WarnContext(ctx, "not ready", "err", err)
+				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": ErrorBody{Code: "not_ready", Message: err.Error()}})
+				return
+			}
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	}
 }
 
 // handleHealthz handles "GET /healthz": the process is alive.

@@ -81,12 +81,12 @@ type countingProducts struct {
 	variants atomic.Int32 // calls of ProductsOfVariants
 }
 
-func (p *countingProducts) Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, error) {
+func (p *countingProducts) Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, bool, error) {
 	p.products.Add(1)
 	return p.Catalog.Product(ctx, shop, id, handle)
 }
 
-func (p *countingProducts) ProductsOfVariants(ctx context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, error) {
+func (p *countingProducts) ProductsOfVariants(ctx context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, bool, error) {
 	p.variants.Add(1)
 	return p.Catalog.ProductsOfVariants(ctx, shop, ids)
 }
@@ -182,7 +182,7 @@ type blockingProducts struct {
 	release chan struct{}
 }
 
-func (p *blockingProducts) Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, error) {
+func (p *blockingProducts) Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, bool, error) {
 	p.started <- struct{}{}
 	<-p.release
 	return p.Catalog.Product(ctx, shop, id, handle)

@@ -1,7 +1,9 @@
-// The demo storefront: product cards and a cart, driven by the same <leadtime-promise>
-// element and the same Shopify AJAX cart calls (/cart.js, /cart/add.js, ...) as a real theme.
-// This server fakes the cart API in demo mode. Every piece of data goes in as text, never HTML;
-// only the promise element renders the server's (escaped) message.html.
+// The demo storefront: product cards and a cart, driven by the same Shopify AJAX cart calls
+// (/cart.js, /cart/add.js, ...) as a real theme; this server fakes the cart API in demo mode.
+// The promises are the theme app extension's own blocks, which the server renders (the product
+// block into catalog.json, the cart block and the app embed into the page): their markup, CSS
+// and JS are the storefront's. Like a theme, this page changes the variant in a product form
+// and leaves the rest to the embed. Every other piece of data goes in as text, never HTML.
 
 const $ = (id) => document.getElementById(id);
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
@@ -132,10 +134,14 @@ function card(product) {
   }
   if (product.variants.length === 1) select.disabled = true;
 
-  const promise = h('leadtime-promise', {
-    endpoint: '/proxy', 'product-id': product.id, 'variant-id': first.id, country, class: 'card__promise',
-  });
-  const button = h('button', { type: 'button', class: 'button button--primary card__add' });
+  // The product block, as the server rendered it for this product; only its box, not the
+  // stylesheet and module it links (the page has them).
+  const tpl = document.createElement('template');
+  tpl.innerHTML = product.promise_html;
+  const box = tpl.content.querySelector('.leadtime-block');
+  const promise = box.querySelector('leadtime-promise');
+  promise.setAttribute('country', country);
+  const button = h('button', { type: 'submit', class: 'button button--primary card__add' });
   setButton(button, first);
   const badgeEl = h('span', { class: 'card__badge', hidden: true });
   const whyEl = h('p', { class: 'card__why' }, '\u00a0');
@@ -152,13 +158,20 @@ function card(product) {
     whyEl.title = whyEl.textContent;
   });
 
+  // The app embed sees the product form change and sets the promise's variant-id.
   select.addEventListener('change', () => {
-    const v = product.variants.find((x) => String(x.id) === select.value);
-    promise.setAttribute('variant-id', v.id);
-    setButton(button, v);
+    setButton(button, product.variants.find((x) => String(x.id) === select.value));
   });
 
-  button.addEventListener('click', async () => {
+  const form = h('form', { class: 'card__form', action: '/cart/add', method: 'post' },
+    h('div', { class: 'field' },
+      h('label', { for: selectId, text: 'Variant' }),
+      select),
+    whyEl,
+    h('div', { class: 'card__promise' }, box),
+    button);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
     const v = product.variants.find((x) => String(x.id) === select.value);
     button.disabled = true;
     button.textContent = 'Adding…';
@@ -183,12 +196,7 @@ function card(product) {
       h('div', { class: 'card__body' },
         h('p', { class: 'card__vendor', text: product.vendor }),
         h('h3', { class: 'card__title', id: titleId, text: product.title }),
-        h('div', { class: 'field' },
-          h('label', { for: selectId, text: 'Variant' }),
-          select),
-        whyEl,
-        promise,
-        button)));
+        form)));
 }
 
 // ---- the country picker ----
@@ -328,7 +336,7 @@ async function start() {
   $('fact-tz').textContent = catalog.timezone || '—';
   fillCountries();
   $('products').replaceChildren(...catalog.products.map(card));
-  const cartPromise = $('cart-promise');
+  const cartPromise = document.querySelector('.cart__promise leadtime-promise');
   cartPromise.setAttribute('country', country);
   cartPromise.addEventListener('leadtime:answer', (e) => showLineAnswers(e.detail));
   cartPromise.addEventListener('leadtime:synced', (e) => renderAttribute(e.detail?.attributes?._leadtime));

@@ -1,18 +1,21 @@
 // The demo storefront in a real browser (Debian's chromium, driven by playwright-core).
 //
-//   node tests/browser/demo.mjs BASE_URL [ARTIFACTS_DIR]
+//   node tests/browser/demo.mjs BASE_URL [ARTIFACTS_DIR [MONDAY_URL]]
 //
 // BASE_URL is a Leadtime server in demo mode whose clock is fixed at 2026-11-28T09:15:00+01:00
-// (server/browser_test.go starts one). It checks what a visitor sees, against the server's own
-// JSON answers, and that nothing on the page moves (cumulative layout shift exactly 0). It
-// saves screenshots to ARTIFACTS_DIR and prints a one-line summary; any failure exits 1.
+// (server/browser_test.go starts one), a Saturday: nothing ships today. MONDAY_URL is one fixed
+// at 2026-11-30T10:00:00+01:00, when ready-made things ship today if ordered before 14:00: there
+// the browser's clock is set too, to check the countdown. It checks what a visitor sees, against
+// the server's own JSON answers, and that nothing on the page moves (cumulative layout shift
+// exactly 0). The promises are the theme extension's blocks and app embed, as a shop has them.
+// It saves screenshots to ARTIFACTS_DIR and prints a one-line summary; any failure exits 1.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const [base, artifacts = 'artifacts'] = process.argv.slice(2);
+const [base, artifacts = 'artifacts', monday] = process.argv.slice(2);
 if (!base) {
   console.error('usage: node tests/browser/demo.mjs BASE_URL [ARTIFACTS_DIR]');
   process.exit(2);
@@ -21,8 +24,8 @@ const origin = new URL(base).origin;
 const started = Date.now();
 
 // answer fetches the server's JSON directly, as the reference for what the page must show.
-async function answer(pathAndQuery) {
-  const res = await fetch(origin + pathAndQuery);
+async function answer(pathAndQuery, from = origin) {
+  const res = await fetch(from + pathAndQuery);
   assert.equal(res.status, 200, `GET ${pathAndQuery}: HTTP ${res.status}`);
   return res.json();
 }
@@ -63,7 +66,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 // The one request meant to fail: a product that does not exist.
 const PROBE = 'product_id=999999';
 const problems = [];
-function watch(page) {
+function watch(page, own = origin) {
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
@@ -71,7 +74,7 @@ function watch(page) {
   });
   page.on('request', (req) => {
     const u = new URL(req.url());
-    if (u.protocol !== 'data:' && u.origin !== origin) problems.push(`request to another origin: ${req.url()}`);
+    if (u.protocol !== 'data:' && u.origin !== own) problems.push(`request to another origin: ${req.url()}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400 && !res.url().includes(PROBE)) {
@@ -88,7 +91,8 @@ function countAnswers() {
 
 const card = (handle) => `li.card[data-handle="${handle}"]`;
 const promiseOf = (handle) => `${card(handle)} leadtime-promise`;
-const cartPromise = '#cart-promise';
+const cartPromise = '.cart__promise leadtime-promise';
+const countdownOf = (sel) => `${sel} > .leadtime-countdown`;
 const text = (page, sel) => page.$eval(sel, (el) => el.textContent.trim());
 
 // waitAnswer waits until the element at sel is ready with an answer whose fields equal want
@@ -118,6 +122,18 @@ try {
   assert.equal(sweater.ships.earliest, '2026-12-07');
   summary.sweater = sweaterText;
 
+  // The blocks, as the theme extension renders them: the product block with its metafield
+  // fallback (replaced by now), the cart block and the app embed's module.
+  assert.deepEqual(await page.$eval(promiseOf('wool-sweater'), (el) => ({
+    product: el.getAttribute('product-id'), variants: el.dataset.variants, endpoint: el.getAttribute('endpoint'),
+    parts: el.getAttribute('parts'), countdown: el.hasAttribute('countdown'), box: el.parentElement.className,
+  })), {
+    product: '1001', variants: '2001,2002,2003', endpoint: '/proxy', parts: 'ships delivery', countdown: true,
+    box: 'leadtime-block leadtime-block--product leadtime-block--left leadtime-lines-3 ',
+  });
+  assert.equal(await page.$eval(cartPromise, (el) => el.hasAttribute('sync-attribute') && el.getAttribute('endpoint')), '/proxy');
+  assert.equal(await page.$$eval('script[src="/assets/leadtime-embed.js"][type="module"]', (s) => s.length), 1, 'the app embed is on');
+
   // Every card gets its answer; none is left loading or broken.
   await page.waitForFunction(() => [...document.querySelectorAll('li.card leadtime-promise')]
     .every((el) => el.dataset.state === 'ready'));
@@ -143,7 +159,11 @@ try {
   assert.equal(await page.$eval('#probe', (el) => el.answer), null);
   await page.$eval('#probe', (el) => el.remove());
 
-  // (b) The wallet's monogrammed variant takes longer than the plain one (5–7 vs 1–3 days).
+  // No countdown on a Saturday: nothing ships today (DESIGN §3.6).
+  assert.equal(await page.$$eval('.leadtime-countdown', (els) => els.length), 0, 'no countdown when nothing ships today');
+
+  // (b) The wallet's monogrammed variant takes longer than the plain one (5–7 vs 1–3 days). The
+  // page only changes its product form, as a theme does; the app embed moves the promise.
   await waitAnswer(page, promiseOf('leather-wallet'), { variant_id: 2041 });
   const plain = await text(page, promiseOf('leather-wallet'));
   await page.selectOption(`${card('leather-wallet')} select`, { label: 'Monogrammed' });
@@ -209,6 +229,61 @@ try {
   assert.equal(shifts.cls, 0, `cumulative layout shift must be 0: ${JSON.stringify(shifts.entries)}`);
   assert.equal(shifts.all, 0, `no layout shift at all, even after input: ${JSON.stringify(shifts.entries)}`);
 
+  // (i) The app embed in a theme like Dawn, on a page of this origin made of the demo's own
+  // block markup: a cart drawer that the theme redraws, variant pickers, Dawn's pubsub.
+  const cartBox = await page.$eval('.cart__promise .leadtime-block', (el) => el.outerHTML.replace(' sync-attribute', ''));
+  const walletBox = await page.$eval(`${card('leather-wallet')} .leadtime-block`, (el) => el.outerHTML);
+  const embed = await context.newPage();
+  watch(embed);
+  await embed.route(`${origin}/embed-test`, (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html>
+<html><head><link rel="stylesheet" href="/assets/leadtime.css"></head><body>
+<form action="/cart/add" method="post"><variant-selects><select name="options"><option>a</option><option>b</option></select></variant-selects>
+<input type="hidden" name="id" value="2041"></form>
+${walletBox}
+<cart-drawer><div class="drawer__inner"><div class="cart__ctas"><button name="checkout">Check out</button></div></div></cart-drawer>
+<script>
+  window.__pubsub = {};
+  window.subscribe = (name, fn) => { (window.__pubsub[name] ||= []).push(fn); return () => {}; };
+  window.__answers = 0;
+  document.addEventListener('leadtime:answer', () => { window.__answers += 1; });
+</script>
+<script src="/assets/leadtime-promise.js" type="module"></script>
+<script src="/assets/leadtime-embed.js" type="module"></script>
+<template id="leadtime-embed" data-endpoint="/proxy" data-drawer="cart-drawer">${cartBox}</template>
+</body></html>` }));
+  await embed.goto(`${origin}/embed-test`, { waitUntil: 'load' });
+  const walletEl = 'body > .leadtime-block leadtime-promise';
+  const variantOf = () => embed.$eval(walletEl, (el) => el.getAttribute('variant-id'));
+  // The drawer gets the cart promise above its checkout buttons, and the page one element that
+  // keeps _leadtime, since no cart block does.
+  await embed.waitForSelector('cart-drawer .leadtime-block + .cart__ctas');
+  assert.equal(await embed.$eval('body > leadtime-promise[hidden][cart][sync-attribute]', (el) => el.getAttribute('endpoint')), '/proxy');
+  await embed.waitForFunction(() => document.querySelector('cart-drawer leadtime-promise').dataset.state === 'ready');
+  // The theme redraws the drawer: the promise goes back in.
+  await embed.$eval('cart-drawer', (d) => { d.innerHTML = '<div class="drawer__inner"><div class="cart__ctas"><button name="checkout">Check out</button></div></div>'; });
+  await embed.waitForSelector('cart-drawer .leadtime-block + .cart__ctas leadtime-promise, cart-drawer .leadtime-block leadtime-promise');
+  // The variant, however the theme says it.
+  await embed.evaluate(() => document.dispatchEvent(new CustomEvent('variant:change', { detail: { variant: { id: 2042 } } })));
+  assert.equal(await variantOf(), '2042', 'variant:change');
+  await embed.evaluate(() => window.__pubsub['variant-change'].forEach((fn) => fn({ data: { variant: { id: 2041 } } })));
+  assert.equal(await variantOf(), '2041', "Dawn's variant-change pubsub");
+  await embed.evaluate(() => {
+    history.replaceState(null, '', '?variant=2042');
+    document.querySelector('input[name="id"]').value = '2042';
+    document.querySelector('variant-selects select').dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await embed.waitForFunction((sel) => document.querySelector(sel).getAttribute('variant-id') === '2042', walletEl);
+  assert.equal(await variantOf(), '2042', 'variant-selects change, ?variant= and the form');
+  await embed.evaluate(() => document.dispatchEvent(new CustomEvent('variant:change', { detail: { variant: { id: 2001 } } })));
+  assert.equal(await variantOf(), '2042', "another product's variant leaves the promise alone");
+  await embed.waitForFunction((sel) => document.querySelector(sel).dataset.state === 'ready' && document.querySelector(sel).answer?.variant_id === 2042, walletEl);
+  // The theme adds to the cart with fetch: the cart promises are asked again.
+  const before = await embed.evaluate(() => window.__answers);
+  await embed.evaluate(() => fetch('/cart/add.js', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ items: [{ id: 2011, quantity: 1 }] }) }));
+  await embed.waitForFunction((n) => window.__answers >= n + 2, before);
+  summary.embed = 'drawer, variants, cart refresh';
+  await embed.close();
+
   // (g) Screenshots: the desktop page, and a phone-sized one with the same cart.
   fs.mkdirSync(artifacts, { recursive: true });
   const hideToast = async (p) => {
@@ -231,6 +306,57 @@ try {
   assert.equal(phoneShifts.all, 0, `phone layout shift must be 0: ${JSON.stringify(phoneShifts.entries)}`);
   await hideToast(phone);
   await phone.screenshot({ path: path.join(artifacts, 'demo-phone.png') });
+
+  // (h) The countdown, on Monday 30 Nov at 10:00 in Stockholm (the browser's clock set 30 s
+  // earlier, so that whole minutes read plainly): only what ships today counts down, each
+  // minute, and the countdown goes at the 14:00 cutoff.
+  if (monday) {
+    const mondayOrigin = new URL(monday).origin;
+    const mon = await context.newPage();
+    watch(mon, mondayOrigin);
+    await mon.clock.install({ time: new Date('2026-11-30T09:59:30+01:00') });
+    await mon.addInitScript(observeLayoutShifts);
+    await mon.goto(`${mondayOrigin}/`, { waitUntil: 'load' });
+    await mon.waitForFunction(() => [...document.querySelectorAll('li.card leadtime-promise')]
+      .every((el) => el.dataset.state === 'ready'));
+    const mug = await answer('/proxy/product?handle=stoneware-mug', mondayOrigin);
+    assert.equal(mug.cutoff.ships_today, true, 'the mug ships today on Monday before 14:00');
+    assert.equal(mug.cutoff.at, '2026-11-30T14:00:00+01:00');
+    const sweaterMon = await answer('/proxy/product?handle=wool-sweater', mondayOrigin);
+    assert.equal(sweaterMon.cutoff.ships_today, false);
+    const remaining = (h, m) => mug.message.countdown.replace('{remaining}', mug.message.remaining.hours.replace('{h}', h).replace('{m}', m));
+    await mon.waitForSelector(countdownOf(promiseOf('stoneware-mug')));
+    assert.equal(await text(mon, countdownOf(promiseOf('stoneware-mug'))), remaining(4, 0));
+    assert.equal(await text(mon, promiseOf('stoneware-mug')), `${mug.message.text}${remaining(4, 0)}`);
+    assert.equal(await mon.$$eval(countdownOf(promiseOf('wool-sweater')), (els) => els.length), 0, 'no countdown for the sweater');
+    summary.countdown = await text(mon, countdownOf(promiseOf('stoneware-mug')));
+
+    // The cart with the mug alone ships today too, and counts down as well.
+    await mon.click(`${card('stoneware-mug')} button.card__add`);
+    await waitAnswer(mon, cartPromise, { lines: 1 });
+    await mon.waitForSelector(countdownOf(cartPromise));
+    assert.equal(await text(mon, countdownOf(cartPromise)), remaining(4, 0));
+
+    await mon.evaluate(() => document.getElementById('toast').classList.remove('toast--shown'));
+    await mon.waitForTimeout(400);
+    await mon.screenshot({ path: path.join(artifacts, 'demo-countdown.png'), fullPage: true });
+
+    // A minute later it says so.
+    await mon.clock.fastForward('01:00');
+    await mon.waitForFunction((sel) => document.querySelector(sel)?.textContent.includes(' 59 '), countdownOf(promiseOf('stoneware-mug')));
+    assert.equal(await text(mon, countdownOf(promiseOf('stoneware-mug'))), remaining(3, 59));
+
+    // At the cutoff it is gone, and the promise is asked for again.
+    await mon.clock.fastForward('04:00:00');
+    await mon.waitForFunction((sel) => !document.querySelector(sel), countdownOf(promiseOf('stoneware-mug')));
+    await mon.waitForFunction((sel) => !document.querySelector(sel), countdownOf(cartPromise));
+    assert.equal(await text(mon, promiseOf('stoneware-mug')), mug.message.text);
+
+    await mon.waitForTimeout(600);
+    const monShifts = await mon.evaluate(() => window.__shifts);
+    summary.clsCountdown = monShifts.cls;
+    assert.equal(monShifts.cls, 0, `countdown layout shift must be 0: ${JSON.stringify(monShifts.entries)}`);
+  }
 
   assert.deepEqual(problems, [], 'no console errors, failed requests or foreign requests');
   summary.ms = Date.now() - started;

@@ -1,0 +1,79 @@
+package server_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/store"
+)
+
+// TestAdminPageInBrowser opens the settings page in Debian's chromium (through playwright-core)
+// against an in-process server wired as serve.go wires demo mode (the demo shop served through a
+// bbolt store, so that a save reaches the storefront at once) with its clock fixed, and runs
+// tests/browser/admin.mjs: add a rule, see an invalid range at the field, fix it and see the
+// preview change, save, reload, meet a concurrent save (412), restore. Without node,
+// playwright-core (npm ci) or chromium it fails: a skipped browser test would hide a broken page.
+func TestAdminPageInBrowser(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is required for the browser test (make deps): %v", err)
+	}
+	if _, err := os.Stat(filepath.Join("..", "node_modules", "playwright-core", "package.json")); err != nil {
+		t.Fatalf("playwright-core is required for the browser test (npm ci): %v", err)
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		t.Fatalf("chromium is required for the browser test (apt-get install chromium): %v", err)
+	}
+
+	shop, err := demoShop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenBolt(filepath.Join(t.TempDir(), store.BoltFileName), store.Options{Now: func() time.Time { return saturdayMorning }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var logs browserTestLog
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	shared := cache.New(cache.Options{Logger: logger})
+	defer shared.Close()
+	shops := &server.StoreShops{Store: st, Static: server.StaticShops{shop.Domain(): shop}, Shared: shared, Log: logger}
+	srv := server.New(server.Config{
+		Engine:      &server.Engine{Shops: shops, Products: server.Catalog{}},
+		DefaultShop: shop.Domain(),
+		Demo:        true,
+		Shared:      shared,
+		Settings:    shops,
+		Now:         func() time.Time { return saturdayMorning },
+		Logger:      logger,
+		Limits:      &server.Limits{},
+	})
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	artifacts := filepath.Join("..", "artifacts")
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "admin.mjs"), ts.URL, artifacts)
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node tests/browser/admin.mjs: %v\n%s\nserver log:\n%s", err, out, logs.String())
+	}
+	t.Log(strings.TrimSpace(string(out)))
+	for _, name := range []string{"admin-1-open.png", "admin-2-invalid-range.png", "admin-3-preview.png", "admin-4-saved.png", "admin-5-conflict.png", "admin-6-restored.png", "admin-7-phone.png"} {
+		if _, err := os.Stat(filepath.Join(artifacts, name)); err != nil {
+			t.Errorf("no screenshot: %v", err)
+		}
+	}
+}

@@ -1,0 +1,782 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/message"
+	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/store"
+)
+
+// The settings page (issue 7, DESIGN §4): GET /admin is the page merchants
+// edit their settings in, inside Shopify admin (embedded, with App Bridge)
+// or on its own in demo mode. Its API, under /admin/api, reads and writes
+// the same settings document as `leadtime check` validates, with the same
+// validator (delivery.LoadShop), so the page and the CLI never disagree.
+
+// Errors of the settings API, mapped to a status in errorKinds.
+var (
+	// ErrPreconditionRequired: a write without If-Match (428). Every write
+	// must say which version it edits, so that none overwrites another
+	// blindly.
+	ErrPreconditionRequired = errors.New("precondition required")
+	// ErrNoShopify: the server has no Admin API connection to the shop
+	// (demo mode, or no token yet), so there is nothing to import (409).
+	ErrNoShopify = errors.New("no Shopify connection")
+)
+
+//go:embed admin
+var adminFiles embed.FS
+
+var adminTemplate = template.Must(template.ParseFS(adminFiles, "admin/index.html"))
+
+// appBridgeURL is App Bridge, which Shopify requires an embedded app to load
+// from its CDN, as the first script of the page
+// (https://shopify.dev/docs/api/app-bridge-library).
+const appBridgeURL = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
+
+// adminShopKey is where adminAuth leaves the authenticated shop.
+const adminShopKey = "leadtime.admin.shop"
+
+// MaxAdminBodySize bounds a request body of the settings API: a settings
+// document (catalog included) and a little more for the preview's fields.
+const MaxAdminBodySize = delivery.MaxSettingsSize + 64<<10
+
+// Limits of the preview, which quotes every product in every locale, and a
+// 14-day strip.
+const (
+	maxPreviewProducts = 20
+	maxPreviewLocales  = 12
+	stripDays          = 14
+	stripOrderHour     = 10 // the strip's orders are placed at 10:00, shop time
+	maxHolidayCodes    = 40
+)
+
+// adminPageData fills admin/index.html.
+type adminPageData struct {
+	Embedded  bool
+	APIKey    string
+	Shop      string
+	Demo      bool
+	Config    adminConfig
+	Timezones []string
+	Locales   []string
+	Kinds     []string
+	Variables []message.Variable
+	Weekdays  []adminWeekday
+}
+
+// adminConfig is what the page's script needs to know, as JSON in the page.
+type adminConfig struct {
+	Embedded  bool              `json:"embedded"`
+	Demo      bool              `json:"demo"`
+	Shop      string            `json:"shop"`
+	Shopify   bool              `json:"shopify"` // "Import from Shopify" can work
+	Calendars []string          `json:"calendars"`
+	Countries []string          `json:"countries"`
+	Locales   []string          `json:"locales"`
+	Kinds     []string          `json:"kinds"`
+	Weekdays  []adminWeekday    `json:"weekdays"`
+	Defaults  map[string]string `json:"defaults"`
+}
+
+type adminWeekday struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+var adminWeekdays = []adminWeekday{
+	{"mon", "Monday"}, {"tue", "Tuesday"}, {"wed", "Wednesday"}, {"thu", "Thursday"},
+	{"fri", "Friday"}, {"sat", "Saturday"}, {"sun", "Sunday"},
+}
+
+// adminTimezones are the IANA zones the page offers (any other IANA name
+// may still be typed; the validator decides). The list is tzdata's
+// zone.tab and zone1970.tab, less any zone this binary cannot load.
+var adminTimezones = sync.OnceValue(func() []string {
+	data, _ := adminFiles.ReadFile("admin/timezones.txt")
+	var out []string
+	for line := range strings.SplitSeq(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if _, err := time.LoadLocation(line); err == nil {
+			out = append(out, line)
+		}
+	}
+	return out
+})
+
+// adminCountries are the ISO 3166 codes the validator knows.
+var adminCountries = sync.OnceValue(func() []string {
+	var out []string
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			if code := string([]rune{a, b}); delivery.KnownCountry(code) {
+				out = append(out, code)
+			}
+		}
+	}
+	return out
+})
+
+// adminCSP lets the page load only this server's files, and App Bridge
+// from Shopify's CDN when embedded. frame-ancestors is what Shopify asks of
+// an embedded app: the shop's admin, and nobody else, may frame it.
+func adminCSP(embedded bool, shop string) string {
+	if !embedded {
+		return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+			"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+	}
+	ancestors := "https://*.myshopify.com https://admin.shopify.com"
+	if shopify.ValidShop(shop) {
+		ancestors = "https://" + shop + " https://admin.shopify.com"
+	}
+	return "default-src 'self'; script-src 'self' https://cdn.shopify.com; style-src 'self' 'unsafe-inline'; " +
+		"img-src 'self' data: https://cdn.shopify.com; connect-src 'self' https://*.shopify.com; object-src 'none'; " +
+		"base-uri 'none'; form-action 'self'; frame-ancestors " + ancestors
+}
+
+// handleAdminPage handles "GET /admin": the settings page. Embedded (a
+// host parameter from Shopify admin, or an app with an API key) it loads
+// App Bridge, whose session tokens authenticate every API call; in demo
+// mode it loads nothing from elsewhere and needs no token.
+func (s *Server) handleAdminPage() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		embedded := c.Query("host") != "" || s.apiKey != ""
+		shop := s.defaultShop
+		if q := c.Query("shop"); shopify.ValidShop(q) {
+			shop = q
+		}
+		data := adminPageData{
+			Embedded: embedded, APIKey: s.apiKey, Shop: shop, Demo: s.demo,
+			Timezones: adminTimezones(), Locales: message.Locales(), Variables: message.Variables,
+			Weekdays: adminWeekdays,
+		}
+		for _, k := range message.Kinds() {
+			data.Kinds = append(data.Kinds, string(k))
+		}
+		data.Config = adminConfig{
+			Embedded: embedded, Demo: s.demo, Shop: shop, Shopify: s.app != nil,
+			Calendars: delivery.Calendars(), Countries: adminCountries(), Locales: data.Locales, Kinds: data.Kinds, Weekdays: adminWeekdays,
+			Defaults: map[string]string{"cutoff": "14:00"},
+		}
+		var buf bytes.Buffer
+		if err := adminTemplate.Execute(&buf, data); err != nil {
+			writeError(c, fmt.Errorf("settings page: %w", err))
+			return
+		}
+		c.Header("Cache-Control", "no-store")
+		c.Header("Content-Security-Policy", adminCSP(embedded, shop))
+		c.Header("X-Content-Type-Options", "nosniff")
+		c.Header("Referrer-Policy", "same-origin")
+		c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	}
+}
+
+// handleAdminAsset handles "GET /admin/static/:file": the page's script
+// and styles.
+func (s *Server) handleAdminAsset() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		name := c.Param("file")
+		ext := path.Ext(name)
+		if ext != ".js" && ext != ".css" {
+			writeError(c, fmt.Errorf("/admin/static/%s: %w", truncate(name), ErrNotFound))
+			return
+		}
+		data, err := adminFiles.ReadFile(path.Join("admin", path.Clean("/"+name)))
+		if err != nil {
+			writeError(c, fmt.Errorf("/admin/static/%s: %w", truncate(name), ErrNotFound))
+			return
+		}
+		c.Header("Cache-Control", "no-cache")
+		c.Header("X-Content-Type-Options", "nosniff")
+		c.Data(http.StatusOK, mime.TypeByExtension(ext), data)
+	}
+}
+
+// adminAuth authenticates every /admin/api request and leaves its shop in
+// the context. With SHOPIFY_API_SECRET set, a request needs the embedded
+// admin's session token (App Bridge's shopify.idToken()) as "Authorization:
+// Bearer TOKEN", verified with the app's key and secret at the wall clock,
+// for a shop that has installed the app. A shop whose offline token the
+// store lost (a Redis restarted empty) gets one again by token exchange
+// (DESIGN §6). Without a secret, only demo mode serves the API, for the
+// demo shop, unauthenticated.
+func (s *Server) adminAuth() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
+		shop, err := s.adminShop(c)
+		if err != nil {
+			if errors.Is(err, ErrUnauthorized) {
+				c.Header("WWW-Authenticate", `Bearer realm="leadtime"`)
+			}
+			writeError(c, err)
+			return
+		}
+		c.Set(adminShopKey, shop)
+		c.Next()
+	}
+}
+
+func (s *Server) adminShop(c *gin.Context) (string, error) {
+	if s.apiSecret == "" {
+		if !s.demo || s.defaultShop == "" {
+			return "", unauthorized("unauthorized", "this server has no SHOPIFY_API_SECRET, so it cannot check session tokens: the settings API is off outside demo mode")
+		}
+		return s.defaultShop, nil
+	}
+	if s.apiKey == "" {
+		return "", errors.New("settings API: SHOPIFY_API_SECRET is set but SHOPIFY_API_KEY is not, so no session token can be checked")
+	}
+	token, ok := bearerToken(c.GetHeader("Authorization"))
+	if !ok {
+		return "", unauthorized("missing_token", "send the embedded admin's session token (App Bridge: await shopify.idToken()) as Authorization: Bearer TOKEN")
+	}
+	claims, err := shopify.VerifySessionToken(token, s.apiKey, s.apiSecret, s.wallClock())
+	if err != nil {
+		return "", unauthorized("invalid_token", "the session token was refused: %v", err)
+	}
+	if err := s.ensureInstalled(c.Request.Context(), claims.Shop, token); err != nil {
+		return "", err
+	}
+	return claims.Shop, nil
+}
+
+// ensureInstalled checks that shop has installed the app. A shop without
+// an offline token in the store, yet with a valid session token (the
+// merchant is in the app, in Shopify admin), trades the session token for
+// an offline token and is installed again.
+func (s *Server) ensureInstalled(ctx context.Context, shop, sessionToken string) error {
+	ss, err := s.adminShops()
+	if err != nil {
+		return err
+	}
+	rec, err := ss.Store.Get(ctx, shop)
+	switch {
+	case err == nil && rec.Installed():
+		return nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("store: %w", err)
+	}
+	_, static := ss.Static[shop]
+	if s.app == nil {
+		if static {
+			return nil
+		}
+		return unauthorized("shop_not_installed", "%s has not installed Leadtime", shop)
+	}
+	app, err := s.app.oauth()
+	if err != nil {
+		return err
+	}
+	tok, err := app.ExchangeSessionToken(ctx, shop, sessionToken)
+	switch {
+	case err == nil:
+	case static:
+		// A shop of LEADTIME_CONFIG counts as installed (DESIGN §4).
+		return nil
+	case errors.Is(err, shopify.ErrUnauthorized):
+		return unauthorized("shop_not_installed", "%s has not installed Leadtime, and Shopify refused to exchange its session token", shop)
+	default:
+		return fmt.Errorf("token exchange for %s: %w", shop, err)
+	}
+	if err := s.app.Install(ctx, shop, tok.Token, tok.Scopes); err != nil {
+		return fmt.Errorf("installing %s after token exchange: %w", shop, err)
+	}
+	s.log.InfoContext(ctx, "offline token obtained again by token exchange", "shop", shop)
+	return nil
+}
+
+// adminShops is where the settings API reads and saves settings: the
+// demo's store (Config.Settings), else the app's.
+func (s *Server) adminShops() (*StoreShops, error) {
+	if s.settings != nil {
+		return s.settings, nil
+	}
+	if s.app != nil && s.app.Shops != nil {
+		return s.app.Shops, nil
+	}
+	return nil, fmt.Errorf("the settings API needs a store of settings, and this server has none: %w", ErrNotFound)
+}
+
+// settingsDoc is a shop's current settings document with its ETag and
+// version; version 0 is the document of a file (LEADTIME_CONFIG or the
+// embedded demo shop) that has not been saved over yet.
+type settingsDoc struct {
+	doc     []byte
+	etag    string
+	version int
+}
+
+// fileETag is the ETag of a file's document. It cannot equal a store's
+// ETag ("N-hash"), so a client holding it conflicts once anything is saved.
+func fileETag(doc []byte) string {
+	sum := sha256.Sum256(doc)
+	return fmt.Sprintf(`"file-%x"`, sum[:12])
+}
+
+// staticDoc is the document of a static shop, as JSON.
+func staticDoc(shop *delivery.Shop) ([]byte, error) {
+	return json.Marshal(shop.Settings())
+}
+
+// currentSettings returns the shop's settings document: the store's, else
+// the file's, else (the store lost it) the one StoreShops restores from the
+// shop metafield.
+func (s *Server) currentSettings(ctx context.Context, ss *StoreShops, shop string) (settingsDoc, error) {
+	for attempt := 0; ; attempt++ {
+		rec, err := ss.Store.Get(ctx, shop)
+		switch {
+		case err == nil && len(rec.Settings) > 0:
+			return settingsDoc{doc: rec.Settings, etag: rec.ETag, version: rec.SettingsVersion}, nil
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return settingsDoc{}, fmt.Errorf("store: %w", err)
+		}
+		if st, ok := ss.Static[shop]; ok {
+			doc, err := staticDoc(st)
+			if err != nil {
+				return settingsDoc{}, err
+			}
+			return settingsDoc{doc: doc, etag: fileETag(doc), version: 0}, nil
+		}
+		if attempt > 0 {
+			return settingsDoc{}, fmt.Errorf("%s has no settings: %w", shop, ErrShopNotInstalled)
+		}
+		// StoreShops restores lost settings from the shop metafield and
+		// saves them; then the store has them.
+		if _, err := ss.Shop(ctx, shop); err != nil {
+			return settingsDoc{}, err
+		}
+	}
+}
+
+// handleAdminSettings handles "GET /admin/api/settings": the settings
+// document as JSON, with its ETag.
+func (s *Server) handleAdminSettings() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ss, err := s.adminShops()
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		cur, err := s.currentSettings(c.Request.Context(), ss, c.GetString(adminShopKey))
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		writeSettings(c, cur.doc, cur.etag)
+	}
+}
+
+func writeSettings(c *gin.Context, doc []byte, etag string) {
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/json; charset=utf-8", doc)
+}
+
+// handleAdminSave handles "PUT /admin/api/settings": the body is a whole
+// settings document, If-Match the ETag it was edited from. An invalid
+// document is a 422 with every problem by path and nothing saved; a stale
+// If-Match is a 412 and nothing saved. A save retires the shop's compiled
+// settings and cached answers on every instance and, with Shopify, is
+// mirrored into the shop metafield leadtime.settings.
+func (s *Server) handleAdminSave() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
+		ss, err := s.adminShops()
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		ifMatch, err := requireIfMatch(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		body, err := readAdminBody(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		_, doc, err := compileDocument(body, shop)
+		if err != nil {
+			writeAdminError(c, err)
+			return
+		}
+		etag, err := s.saveSettings(ctx, ss, shop, ifMatch, func(ifMatch string) ([]byte, string, error) {
+			tag, err := ss.Store.SaveSettings(ctx, shop, doc, ifMatch)
+			return doc, tag, err
+		})
+		if err != nil {
+			s.writeSaveError(c, ss, shop, err)
+			return
+		}
+		s.log.InfoContext(ctx, "settings saved", "shop", shop, "etag", etag)
+		writeSettings(c, doc, etag)
+	}
+}
+
+// compileDocument validates a settings document for shop with the
+// validator of `leadtime check` and returns it as canonical JSON: HTML or
+// Liquid in its texts is kept as text. The document's shop must be the
+// shop that saves it.
+func compileDocument(body []byte, shop string) (*delivery.Shop, []byte, error) {
+	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+		return nil, nil, badParam("invalid_body", "send the settings document as a JSON object")
+	}
+	compiled, err := delivery.LoadShop(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if compiled.Domain() != shop {
+		return nil, nil, &delivery.ValidationError{Problems: []delivery.Problem{{
+			Path: "shop", Message: fmt.Sprintf("%q is not the shop you are signed in to (%s)", truncate(compiled.Domain()), shop),
+		}}}
+	}
+	doc, err := json.Marshal(compiled.Settings())
+	return compiled, doc, err
+}
+
+// saveSettings runs save (a SaveSettings or a Restore of the store) with
+// If-Match checked against the current document, file documents included,
+// then retires caches and mirrors the result. The store checks If-Match
+// atomically itself. A file's document is not in the store: its ETag is
+// checked here, under adminMu, and save is then told to save
+// unconditionally (If-Match ""), as the store has nothing to compare with.
+// (Two instances saving over the same file at the same instant could both
+// succeed; the earlier save stays in the history.)
+func (s *Server) saveSettings(ctx context.Context, ss *StoreShops, shop, ifMatch string, save func(ifMatch string) (doc []byte, etag string, err error)) (string, error) {
+	s.adminMu.Lock()
+	defer s.adminMu.Unlock()
+	cur, err := s.currentSettings(ctx, ss, shop)
+	if err != nil {
+		return "", err
+	}
+	if cur.version == 0 {
+		if ifMatch != cur.etag && ifMatch != "*" {
+			return "", store.ErrConflict
+		}
+		ifMatch = ""
+	}
+	doc, etag, err := save(ifMatch)
+	if err != nil {
+		return "", err
+	}
+	s.settingsChanged(ctx, ss, shop, doc)
+	return etag, nil
+}
+
+// settingsChanged retires a shop's compiled settings and its cached answers
+// on every instance, and mirrors the document into the shop metafield when
+// the shop is connected to Shopify (DESIGN §6). The mirror is best effort.
+func (s *Server) settingsChanged(ctx context.Context, ss *StoreShops, shop string, doc []byte) {
+	ss.Forget(ctx, shop)
+	s.shared.InvalidateShop(ctx, answersOf(shop))
+	if s.app == nil {
+		return
+	}
+	client, err := s.app.clientFor(ctx, shop, false)
+	if err != nil {
+		if !errors.Is(err, ErrNoToken) {
+			s.log.WarnContext(ctx, "settings not mirrored into the shop metafield", "shop", shop, "err", err)
+		}
+		return
+	}
+	s.app.mirrorSettings(ctx, client, doc)
+}
+
+// writeSaveError answers a failed save; a 412 carries the current ETag so
+// the page can say which version it conflicts with.
+func (s *Server) writeSaveError(c *gin.Context, ss *StoreShops, shop string, err error) {
+	if errors.Is(err, store.ErrConflict) {
+		if cur, cerr := s.currentSettings(c.Request.Context(), ss, shop); cerr == nil {
+			c.Header("ETag", cur.etag)
+		}
+		writeError(c, fmt.Errorf("the settings were saved by someone else (or in another tab) since you loaded them; nothing was saved: %w", store.ErrConflict))
+		return
+	}
+	writeAdminError(c, err)
+}
+
+func requireIfMatch(c *gin.Context) (string, error) {
+	v := strings.TrimSpace(c.GetHeader("If-Match"))
+	if v == "" {
+		return "", fmt.Errorf("send If-Match with the ETag of the settings you edited: %w", ErrPreconditionRequired)
+	}
+	return v, nil
+}
+
+func readAdminBody(c *gin.Context) ([]byte, error) {
+	if ct := c.ContentType(); ct != "" && ct != "application/json" {
+		return nil, &fieldError{code: "unsupported_content_type", msg: "send application/json", kind: ErrUnsupportedType}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxAdminBodySize))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, &fieldError{code: "too_large", msg: fmt.Sprintf("the body is larger than %d bytes", MaxAdminBodySize), kind: ErrTooLarge}
+		}
+		return nil, badParam("invalid_body", "reading the body: %v", err)
+	}
+	return body, nil
+}
+
+// adminErrorBody is the JSON error of the settings API: the usual code and
+// message, and for invalid settings every problem by path.
+type adminErrorBody struct {
+	Code     string             `json:"code"`
+	Message  string             `json:"message"`
+	Problems []delivery.Problem `json:"problems,omitempty"`
+}
+
+// writeAdminError is writeError, with the problems of invalid settings.
+func writeAdminError(c *gin.Context, err error) {
+	var ve *delivery.ValidationError
+	if !errors.As(err, &ve) {
+		writeError(c, err)
+		return
+	}
+	status, code := errorStatus(err)
+	msg := fmt.Sprintf("%d problem(s) in the settings; nothing was saved", len(ve.Problems))
+	c.Header("Cache-Control", "no-store")
+	c.AbortWithStatusJSON(status, gin.H{"error": adminErrorBody{Code: code, Message: msg, Problems: ve.Problems}})
+}
+
+// historyEntry is one version in GET /admin/api/settings/history.
+type historyEntry struct {
+	Version int        `json:"version"`
+	SavedAt *time.Time `json:"saved_at"` // null for the file
+	ETag    string     `json:"etag"`
+	Current bool       `json:"current"`
+	Source  string     `json:"source"` // "saved", or "file" for version 0
+}
+
+// handleAdminHistory handles "GET /admin/api/settings/history": the kept
+// versions, newest first (store.MaxVersions of them), then the file the
+// shop started from, if any, as version 0.
+func (s *Server) handleAdminHistory() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
+		ss, err := s.adminShops()
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		versions, err := ss.Store.History(ctx, shop)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			writeError(c, fmt.Errorf("store: %w", err))
+			return
+		}
+		out := []historyEntry{}
+		for i, v := range versions {
+			savedAt := v.SavedAt
+			out = append(out, historyEntry{Version: v.Version, SavedAt: &savedAt, ETag: v.ETag, Current: i == 0, Source: "saved"})
+		}
+		if st, ok := ss.Static[shop]; ok {
+			doc, err := staticDoc(st)
+			if err != nil {
+				writeError(c, err)
+				return
+			}
+			out = append(out, historyEntry{Version: 0, ETag: fileETag(doc), Current: len(versions) == 0, Source: "file"})
+		}
+		c.JSON(http.StatusOK, gin.H{"versions": out, "max_versions": store.MaxVersions})
+	}
+}
+
+// handleAdminRestore handles "POST /admin/api/settings/restore" with
+// {"version": N} and If-Match: version N becomes current again as a new
+// version (the history only grows). Version 0 is the file the shop started
+// from. A version that no longer passes validation is refused with a 422.
+func (s *Server) handleAdminRestore() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
+		ss, err := s.adminShops()
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		ifMatch, err := requireIfMatch(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		body, err := readAdminBody(c)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		var req struct {
+			Version *int `json:"version"`
+		}
+		if err := json.Unmarshal(body, &req); err != nil || req.Version == nil || *req.Version < 0 {
+			writeError(c, badParam("invalid_version", `send {"version": N}, a version from the history`))
+			return
+		}
+		v := *req.Version
+		doc, err := s.versionDoc(ctx, ss, shop, v)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		if _, _, err := compileDocument(doc, shop); err != nil {
+			writeAdminError(c, err)
+			return
+		}
+		etag, err := s.saveSettings(ctx, ss, shop, ifMatch, func(im string) ([]byte, string, error) {
+			if v == 0 {
+				tag, err := ss.Store.SaveSettings(ctx, shop, doc, im)
+				return doc, tag, err
+			}
+			tag, err := ss.Store.Restore(ctx, shop, v, im)
+			return doc, tag, err
+		})
+		if err != nil {
+			s.writeSaveError(c, ss, shop, err)
+			return
+		}
+		s.log.InfoContext(ctx, "settings restored", "shop", shop, "version", v, "etag", etag)
+		writeSettings(c, doc, etag)
+	}
+}
+
+// versionDoc returns the document of version v of the shop's settings.
+func (s *Server) versionDoc(ctx context.Context, ss *StoreShops, shop string, v int) ([]byte, error) {
+	if v == 0 {
+		if st, ok := ss.Static[shop]; ok {
+			return staticDoc(st)
+		}
+		return nil, fmt.Errorf("version 0: the shop has no settings file: %w", ErrNotFound)
+	}
+	versions, err := ss.Store.History(ctx, shop)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	for _, ver := range versions {
+		if ver.Version == v {
+			return ver.Settings, nil
+		}
+	}
+	return nil, fmt.Errorf("version %d is not in the history (the last %d versions are kept): %w", v, store.MaxVersions, ErrNotFound)
+}
+
+// holidayEntry is one day off of one calendar.
+type holidayEntry struct {
+	Date     delivery.Date `json:"date"`
+	Weekday  string        `json:"weekday"`
+	Name     string        `json:"name"`
+	Calendar string        `json:"calendar"`
+}
+
+// handleAdminHolidays handles "GET /admin/api/holidays?codes=SE,NO": the
+// days off of those calendars in the next 12 months, from the shop's date
+// today (the injected clock, in the shop's time zone).
+func (s *Server) handleAdminHolidays() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
+		var codes []string
+		for code := range strings.SplitSeq(c.Query("codes"), ",") {
+			if code = strings.TrimSpace(code); code == "" || slices.Contains(codes, code) {
+				continue
+			}
+			if !delivery.KnownCalendar(code) {
+				writeError(c, badParam("invalid_calendar", "no holiday calendar %q; GET /admin lists the known ones", truncate(code)))
+				return
+			}
+			codes = append(codes, code)
+		}
+		if len(codes) > maxHolidayCodes {
+			writeError(c, badParam("invalid_calendar", "at most %d calendars at once", maxHolidayCodes))
+			return
+		}
+		loc := time.UTC
+		if compiled, err := s.engine.Shops.Shop(ctx, shop); err == nil {
+			loc = compiled.Location()
+		}
+		from := delivery.DateIn(s.now(), loc)
+		to := from.AddDays(364)
+		c.JSON(http.StatusOK, gin.H{"from": from, "to": to, "holidays": upcomingHolidays(codes, from, to)})
+	}
+}
+
+// upcomingHolidays lists the days off of codes between from and to
+// (inclusive), by date, then calendar.
+func upcomingHolidays(codes []string, from, to delivery.Date) []holidayEntry {
+	out := []holidayEntry{}
+	for _, code := range codes {
+		for y := from.Year(); y <= to.Year(); y++ {
+			for _, h := range delivery.HolidaysIn(code, y) {
+				if h.Date >= from && h.Date <= to {
+					out = append(out, holidayEntry{Date: h.Date, Weekday: h.Date.Weekday().String(), Name: h.Name, Calendar: code})
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b holidayEntry) int {
+		if a.Date != b.Date {
+			return int(a.Date - b.Date)
+		}
+		return strings.Compare(a.Calendar, b.Calendar)
+	})
+	return out
+}
+
+// handleAdminImport handles "POST /admin/api/import": the shop's time zone,
+// country, primary locale and Shopify's own processing time
+// (deliveryPromiseSettings.processingTime), as defaults for the form. Nothing
+// is saved: the merchant reviews them and saves. Without a Shopify
+// connection (demo mode) it is a 409.
+func (s *Server) handleAdminImport() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
+		if s.app == nil {
+			writeError(c, fmt.Errorf("this server is not connected to Shopify (demo mode), so there is nothing to import; set the time zone, country and processing time by hand: %w", ErrNoShopify))
+			return
+		}
+		client, err := s.app.clientFor(ctx, shop, false)
+		if errors.Is(err, ErrNoToken) {
+			writeError(c, fmt.Errorf("%s has no Admin API token yet, so there is nothing to import: %w", shop, ErrNoShopify))
+			return
+		}
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		info, err := client.ShopInfo(ctx)
+		if err != nil {
+			writeError(c, fmt.Errorf("reading the shop from Shopify: %w", err))
+			return
+		}
+		def := DefaultSettings(shop, info)
+		out := gin.H{
+			"timezone": def.Timezone, "country": def.Country, "locale": def.Locale, "processing": nil,
+			"shopify": gin.H{
+				"name": info.Name, "timezone": info.Timezone, "country": info.Country, "locale": info.Locale,
+				"processing_time": info.ProcessingTime,
+			},
+		}
+		if info.ProcessingDays != nil {
+			out["processing"] = def.Processing
+		}
+		c.JSON(http.StatusOK, out)
+	}
+}

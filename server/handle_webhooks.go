@@ -1,0 +1,263 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/shopify"
+)
+
+// Webhook limits: Shopify expects an answer within 5 s, and retries on a
+// 5xx, which we send only for a failure worth retrying.
+const (
+	maxWebhookBody  = 2 << 20
+	webhookDeadline = 4 * time.Second
+	webhookDedupFor = 24 * time.Hour
+)
+
+// errTransient marks a webhook failure Shopify should retry (503).
+var errTransient = errors.New("temporarily unavailable")
+
+// webhookHandlers are the topics Leadtime subscribes to (shopify.app.toml).
+// Any other topic is refused.
+func (s *Server) webhookHandlers() map[string]func(ctx context.Context, shop string, body []byte) error {
+	return map[string]func(context.Context, string, []byte) error{
+		"products/create":         s.onProductUpdate,
+		"products/update":         s.onProductUpdate,
+		"products/delete":         s.onProductUpdate,
+		"collections/update":      s.onShopProductsChanged,
+		"collections/delete":      s.onShopProductsChanged,
+		"inventory_levels/update": s.onInventoryUpdate,
+		"shop/update":             s.onShopUpdate,
+		"orders/create":           s.onOrderCreate,
+		"app/uninstalled":         s.onUninstalled,
+		"shop/redact":             s.onShopRedact,
+		"customers/data_request":  noCustomerData,
+		"customers/redact":        noCustomerData,
+	}
+}
+
+// handleWebhook handles "POST /webhooks": Shopify's webhooks, verified by
+// the HMAC of the raw body and de-duplicated on X-Shopify-Webhook-Id.
+func (s *Server) handleWebhook() gin.HandlerFunc {
+	handlers := s.webhookHandlers()
+	return func(c *gin.Context) {
+		if s.app == nil {
+			writeError(c, fmt.Errorf("webhooks need SHOPIFY_API_SECRET: %w", ErrNotFound))
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxWebhookBody+1))
+		if err != nil || len(body) > maxWebhookBody {
+			writeError(c, &fieldError{code: "too_large", msg: "webhook body too large", kind: ErrTooLarge})
+			return
+		}
+		if err := shopify.VerifyWebhook(body, c.GetHeader("X-Shopify-Hmac-Sha256"), s.app.APISecret); err != nil {
+			writeError(c, fmt.Errorf("webhook: %w", ErrUnauthorized))
+			return
+		}
+		topic, shop := c.GetHeader("X-Shopify-Topic"), c.GetHeader("X-Shopify-Shop-Domain")
+		handle, known := handlers[topic]
+		if !known || !shopify.ValidShop(shop) {
+			writeError(c, fmt.Errorf("webhook topic %q for %q: %w", truncate(topic), truncate(shop), ErrUnauthorized))
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), webhookDeadline)
+		defer cancel()
+		dedupKey := ""
+		if id := c.GetHeader("X-Shopify-Webhook-Id"); id != "" {
+			dedupKey = cache.Key(shop, "webhook", id)
+			if !s.shared.SetNX(ctx, dedupKey, webhookDedupFor) {
+				c.JSON(http.StatusOK, gin.H{"status": "duplicate"})
+				return
+			}
+		}
+		if err := handle(ctx, shop, body); err != nil {
+			if dedupKey != "" {
+				s.shared.Invalidate(context.WithoutCancel(ctx), dedupKey) // let Shopify's retry through
+			}
+			s.log.WarnContext(ctx, "webhook failed", "topic", topic, "shop", shop, "err", err)
+			if errors.Is(err, errTransient) {
+				c.Header("Retry-After", "5")
+				c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": ErrorBody{Code: "unavailable", Message: "try again"}})
+				return
+			}
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	}
+}
+
+// productPayload is the part of a product webhook Leadtime reads.
+type productPayload struct {
+	ID       int64  `json:"id"`
+	Handle   string `json:"handle"`
+	Variants []struct {
+		ID int64 `json:"id"`
+	} `json:"variants"`
+}
+
+// onProductUpdate drops a changed product's facts and every answer of the
+// shop, on every instance.
+func (s *Server) onProductUpdate(ctx context.Context, shop string, body []byte) error {
+	var p productPayload
+	if err := json.Unmarshal(body, &p); err != nil || p.ID <= 0 {
+		return badParam("invalid_webhook", "not a product payload")
+	}
+	ids := make([]int64, len(p.Variants))
+	for i, v := range p.Variants {
+		ids[i] = v.ID
+	}
+	s.app.Products.Forget(ctx, shop, p.ID, p.Handle, ids)
+	s.shared.InvalidateShop(ctx, answersOf(shop))
+	return nil
+}
+
+// onShopProductsChanged drops every product fact of the shop: a collection
+// changed, and with it which rules match which products.
+func (s *Server) onShopProductsChanged(ctx context.Context, shop string, _ []byte) error {
+	s.shared.InvalidateShop(ctx, shop)
+	s.shared.InvalidateShop(ctx, answersOf(shop))
+	return nil
+}
+
+// onInventoryUpdate drops the product whose stock changed, found through
+// the inventory index the product loader keeps.
+func (s *Server) onInventoryUpdate(ctx context.Context, shop string, body []byte) error {
+	var p struct {
+		InventoryItemID int64 `json:"inventory_item_id"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil || p.InventoryItemID <= 0 {
+		return badParam("invalid_webhook", "not an inventory level payload")
+	}
+	s.app.Products.ForgetInventoryItem(ctx, shop, p.InventoryItemID)
+	s.shared.InvalidateShop(ctx, answersOf(shop))
+	return nil
+}
+
+// onShopUpdate retires the shop's answers: the shop's name or locale may
+// have changed. Its settings, time zone included, are Leadtime's own.
+func (s *Server) onShopUpdate(ctx context.Context, shop string, _ []byte) error {
+	s.shared.InvalidateShop(ctx, answersOf(shop))
+	return nil
+}
+
+// orderPayload is the part of orders/create Leadtime reads.
+type orderPayload struct {
+	ID             int64     `json:"id"`
+	CreatedAt      time.Time `json:"created_at"`
+	CustomerLocale string    `json:"customer_locale"`
+	LineItems      []struct {
+		ProductID *int64 `json:"product_id"`
+		VariantID *int64 `json:"variant_id"`
+		Quantity  int    `json:"quantity"`
+	} `json:"line_items"`
+	ShippingAddress *struct {
+		CountryCode string `json:"country_code"`
+	} `json:"shipping_address"`
+	ShippingLines []struct {
+		Code string `json:"code"`
+	} `json:"shipping_lines"`
+}
+
+// onOrderCreate freezes the promise quoted for the order, as of its
+// created_at, into the order metafield leadtime.promise, which emails and
+// the order-status page read (DESIGN §5). It is idempotent by order id.
+func (s *Server) onOrderCreate(ctx context.Context, shop string, body []byte) error {
+	var o orderPayload
+	if err := json.Unmarshal(body, &o); err != nil || o.ID <= 0 || o.CreatedAt.IsZero() {
+		return badParam("invalid_webhook", "not an order payload")
+	}
+	orderKey := cache.Key(shop, "order", strconv.FormatInt(o.ID, 10))
+	if !s.shared.SetNX(ctx, orderKey, 7*24*time.Hour) {
+		return nil // already written
+	}
+	err := s.writePromise(ctx, shop, &o)
+	if err != nil {
+		s.shared.Invalidate(context.WithoutCancel(ctx), orderKey)
+	}
+	return err
+}
+
+func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload) error {
+	req := CartRequest{Shop: shop, Locale: o.CustomerLocale}
+	if o.ShippingAddress != nil && delivery.KnownCountry(o.ShippingAddress.CountryCode) {
+		req.Dest.Country = o.ShippingAddress.CountryCode
+	}
+	for _, li := range o.LineItems {
+		if li.VariantID == nil || *li.VariantID <= 0 {
+			continue // a custom line, a tip or a gift card: nothing to ship
+		}
+		line := CartLine{VariantID: *li.VariantID, Quantity: max(li.Quantity, 1)}
+		if li.ProductID != nil {
+			line.ProductID = *li.ProductID
+		}
+		req.Lines = append(req.Lines, line)
+	}
+	if len(req.Lines) == 0 {
+		return nil
+	}
+	answer, err := s.engine.Cart(ctx, req, o.CreatedAt)
+	if errors.Is(err, delivery.ErrCountryNotServed) || errors.Is(err, delivery.ErrUnknownMethod) {
+		req.Dest = delivery.Destination{} // quote for the shop's own country rather than nothing
+		answer, err = s.engine.Cart(ctx, req, o.CreatedAt)
+	}
+	if err != nil {
+		return fmt.Errorf("quoting order %d: %w", o.ID, err)
+	}
+	doc, err := json.Marshal(answer)
+	if err != nil {
+		return err
+	}
+	client, err := s.app.clientFor(ctx, shop, false)
+	if err != nil {
+		return fmt.Errorf("order %d: %w", o.ID, err)
+	}
+	err = client.SetMetafields(ctx, []shopify.MetafieldInput{{
+		OwnerID: shopify.GID("Order", o.ID), Namespace: "leadtime", Key: "promise", Type: "json", Value: string(doc),
+	}})
+	if errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable) {
+		return fmt.Errorf("order %d: %w: %v", o.ID, errTransient, err)
+	}
+	return err
+}
+
+// onUninstalled forgets the shop's token (its settings stay, for a
+// reinstall) and stops serving it.
+func (s *Server) onUninstalled(ctx context.Context, shop string, _ []byte) error {
+	if err := s.app.Store.DeleteToken(ctx, shop); err != nil {
+		return fmt.Errorf("%w: %v", errTransient, err)
+	}
+	s.forgetShop(ctx, shop)
+	return nil
+}
+
+// onShopRedact removes everything Leadtime keeps of a shop (GDPR, 48 hours
+// after uninstall).
+func (s *Server) onShopRedact(ctx context.Context, shop string, _ []byte) error {
+	if err := s.app.Store.DeleteShop(ctx, shop); err != nil {
+		return fmt.Errorf("%w: %v", errTransient, err)
+	}
+	s.forgetShop(ctx, shop)
+	return nil
+}
+
+func (s *Server) forgetShop(ctx context.Context, shop string) {
+	s.app.Shops.Forget(ctx, shop)
+	s.shared.InvalidateShop(ctx, shop)
+	s.shared.InvalidateShop(ctx, answersOf(shop))
+}
+
+// noCustomerData answers the customer privacy webhooks: Leadtime stores no
+// customer data at all (order promises live in Shopify, on the order), so
+// there is nothing to report or redact.
+func noCustomerData(context.Context, string, []byte) error { return nil }

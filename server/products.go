@@ -1,0 +1,238 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/shopify"
+)
+
+// ProductFactsTTL is how long product facts from Shopify stay fresh in the
+// cache (DESIGN §6). Webhooks drop them sooner when a product changes.
+const ProductFactsTTL = 10 * time.Minute
+
+// ErrNoToken means the shop has no Admin API token (yet): its products come
+// from the offline catalog of its settings, if any.
+var ErrNoToken = errors.New("no Admin API token for the shop")
+
+// AdminClients gives the Admin API client of a shop. It returns an error
+// matching ErrNoToken when the shop has none.
+type AdminClients func(ctx context.Context, shop *delivery.Shop) (*shopify.Client, error)
+
+// ShopifyProducts loads product facts from each shop's Admin API through
+// the two-tier cache: one call per uncached product, one per uncached cart,
+// and at most one per instance however many requests miss at once. When
+// Shopify fails, the last known facts are served as stale; a product never
+// seen gets a stand-in that quotes the shop's default, also stale.
+type ShopifyProducts struct {
+	Cache   *cache.Cache
+	Clients AdminClients
+	Log     *slog.Logger
+}
+
+// Product keys in the cache. The inventory index maps an inventory item
+// (what stock webhooks name) to the keys of its product.
+func factsKey(shop string, id int64) string {
+	return cache.Key(shop, "product", strconv.FormatInt(id, 10))
+}
+func handleFactsKey(shop, handle string) string { return cache.Key(shop, "handle", handle) }
+func variantFactsKey(shop string, id int64) string {
+	return cache.Key(shop, "variant", strconv.FormatInt(id, 10))
+}
+func inventoryIndexKey(shop string, id int64) string {
+	return cache.Key(shop, "inventory", strconv.FormatInt(id, 10))
+}
+
+// Product implements Products.
+func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, bool, error) {
+	client, clientErr := sp.Clients(ctx, shop)
+	if errors.Is(clientErr, ErrNoToken) {
+		return Catalog{}.Product(ctx, shop, id, handle)
+	}
+	// A store that fails to give the token is an outage like Shopify's:
+	// the cache still serves what it has (DESIGN §6), so the load fails
+	// with clientErr only on a miss.
+	domain := shop.Domain()
+	key := handleFactsKey(domain, handle)
+	if id > 0 {
+		key = factsKey(domain, id)
+	}
+	val, stale, err := sp.Cache.Fetch(ctx, key, ProductFactsTTL, func(ctx context.Context) ([]byte, error) {
+		if clientErr != nil {
+			return nil, clientErr
+		}
+		var p *delivery.Product
+		var err error
+		if id > 0 {
+			p, err = client.Product(ctx, id)
+		} else {
+			p, err = client.ProductByHandle(ctx, handle)
+		}
+		if err != nil {
+			return nil, err
+		}
+		sp.indexInventory(ctx, domain, p, key)
+		return json.Marshal(p)
+	})
+	switch {
+	case errors.Is(err, cache.ErrNotFound) || errors.Is(err, delivery.ErrUnknownProduct):
+		return nil, false, fmt.Errorf("%s: %w", strings.TrimPrefix(key, "leadtime:"), delivery.ErrUnknownProduct)
+	case err != nil:
+		// Shopify is down and this product was never seen: quote the shop's
+		// default rather than fail the storefront, and say it is stale.
+		sp.log().WarnContext(ctx, "product facts unavailable; quoting the shop default", "shop", domain, "err", err)
+		return standIn(id, handle, 0), true, nil
+	}
+	p, err := decodeProduct(val)
+	if err != nil {
+		return nil, false, err
+	}
+	return p, stale, nil
+}
+
+// ProductsOfVariants implements Products: every uncached variant of the
+// cart in one Admin API call.
+func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, bool, error) {
+	client, clientErr := sp.Clients(ctx, shop)
+	if errors.Is(clientErr, ErrNoToken) {
+		return Catalog{}.ProductsOfVariants(ctx, shop, ids)
+	}
+	domain := shop.Domain()
+	keys := make([]string, len(ids))
+	idOf := make(map[string]int64, len(ids))
+	for i, id := range ids {
+		keys[i] = variantFactsKey(domain, id)
+		idOf[keys[i]] = id
+	}
+	results := sp.Cache.FetchMany(ctx, keys, ProductFactsTTL, func(ctx context.Context, missing []string) (map[string][]byte, error) {
+		if clientErr != nil {
+			return nil, clientErr // as in Product
+		}
+		want := make([]int64, len(missing))
+		for i, k := range missing {
+			want[i] = idOf[k]
+		}
+		found, err := client.ProductsOfVariants(ctx, want)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][]byte, len(found))
+		for vid, p := range found {
+			one := onlyVariant(p, vid)
+			sp.indexInventory(ctx, domain, one, variantFactsKey(domain, vid))
+			b, err := json.Marshal(one)
+			if err != nil {
+				return nil, err
+			}
+			out[variantFactsKey(domain, vid)] = b
+		}
+		return out, nil
+	})
+	out := make(map[int64]*delivery.Product, len(ids))
+	anyStale := false
+	for key, r := range results {
+		id := idOf[key]
+		switch {
+		case errors.Is(r.Err, cache.ErrNotFound):
+			continue // unknown variant: the line says unknown_product
+		case r.Err != nil:
+			sp.log().WarnContext(ctx, "variant facts unavailable; quoting the shop default", "shop", domain, "variant", id, "err", r.Err)
+			out[id], anyStale = standIn(0, "", id), true
+			continue
+		}
+		p, err := decodeProduct(r.Value)
+		if err != nil {
+			return nil, false, err
+		}
+		out[id] = p
+		anyStale = anyStale || r.Stale
+	}
+	return out, anyStale, nil
+}
+
+// indexInventory remembers which cache key holds each inventory item's
+// product, so a stock webhook can drop it. Best effort: the index lives as
+// long as the facts.
+func (sp *ShopifyProducts) indexInventory(ctx context.Context, shop string, p *delivery.Product, key string) {
+	for _, v := range p.Variants {
+		if v.InventoryItemID != 0 {
+			sp.Cache.Set(ctx, inventoryIndexKey(shop, v.InventoryItemID), []byte(key), ProductFactsTTL+time.Hour)
+		}
+	}
+}
+
+// Forget drops what the cache knows of a product: its facts by id and
+// handle, its variants, and the answers quoted from them (DESIGN §6:
+// invalidated by webhooks, on every instance).
+func (sp *ShopifyProducts) Forget(ctx context.Context, shop string, id int64, handle string, variantIDs []int64) {
+	keys := []string{factsKey(shop, id)}
+	if handle != "" {
+		keys = append(keys, handleFactsKey(shop, handle))
+	}
+	for _, v := range variantIDs {
+		keys = append(keys, variantFactsKey(shop, v))
+	}
+	sp.Cache.Invalidate(ctx, keys...)
+}
+
+// ForgetInventoryItem drops the product that holds an inventory item, if
+// the cache knows it; it reports whether it did.
+func (sp *ShopifyProducts) ForgetInventoryItem(ctx context.Context, shop string, itemID int64) bool {
+	key, ok := sp.Cache.Get(ctx, inventoryIndexKey(shop, itemID))
+	if !ok {
+		return false
+	}
+	sp.Cache.Invalidate(ctx, string(key))
+	return true
+}
+
+func (sp *ShopifyProducts) log() *slog.Logger {
+	if sp.Log != nil {
+		return sp.Log
+	}
+	return slog.Default()
+}
+
+func decodeProduct(b []byte) (*delivery.Product, error) {
+	var p delivery.Product
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("cached product facts: %w", err)
+	}
+	return &p, nil
+}
+
+// onlyVariant returns p with only the variant vid, as the cart's facts for
+// that line.
+func onlyVariant(p *delivery.Product, vid int64) *delivery.Product {
+	one := *p
+	one.Variants = nil
+	for _, v := range p.Variants {
+		if v.ID == vid {
+			one.Variants = []delivery.Variant{v}
+		}
+	}
+	return &one
+}
+
+// standIn is a product that Shopify could not tell us about: one untracked
+// variant with no metafields, so that it quotes the shop's default. A
+// stand-in for a product route has variant id 0 (no real variant has it),
+// which takes whatever variant the request names.
+func standIn(id int64, handle string, variantID int64) *delivery.Product {
+	return &delivery.Product{ID: id, Handle: handle, Variants: []delivery.Variant{{ID: variantID}}}
+}
+
+// adoptVariant makes a stand-in answer for the variant the request named.
+func adoptVariant(p *delivery.Product, variantID int64) {
+	if len(p.Variants) == 1 && p.Variants[0].ID == 0 {
+		p.Variants[0].ID = variantID
+	}
+}

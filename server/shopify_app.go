@@ -1,0 +1,216 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/store"
+)
+
+// Scopes are the least access scopes that work (shopify.app.toml says why
+// each is needed).
+const Scopes = "read_products,write_products,read_inventory,write_orders,read_locales,read_shipping"
+
+// ShopifyApp is the Shopify side of the server: the app's credentials, the
+// store of shops and tokens, and the Admin API behind the cache. It is nil
+// in demo mode.
+type ShopifyApp struct {
+	APIKey    string
+	APISecret string
+	AppURL    string // public base URL, for OAuth redirects
+	Scopes    string
+	// Options reach the Admin API (Endpoint is LEADTIME_SHOPIFY_ENDPOINT,
+	// a fake, in tests and local development).
+	Options  shopify.Options
+	Store    ShopStore
+	Shops    *StoreShops
+	Products *ShopifyProducts
+	Log      *slog.Logger
+
+	app    *shopify.App
+	tokens sync.Map // shop → knownToken, read from the store at most every shopRecheck
+}
+
+// oauth returns the OAuth side of the app, made once.
+func (a *ShopifyApp) oauth() (*shopify.App, error) {
+	if a.app != nil {
+		return a.app, nil
+	}
+	app, err := shopify.NewApp(a.APIKey, a.APISecret, a.Options)
+	if err != nil {
+		return nil, err
+	}
+	a.app = app
+	return app, nil
+}
+
+// Client returns the Admin API client of an installed shop, or an error
+// matching ErrNoToken. A client is cheap: one per call keeps go-shopify's
+// unsynchronised client off shared paths.
+func (a *ShopifyApp) Client(ctx context.Context, shop *delivery.Shop) (*shopify.Client, error) {
+	return a.clientFor(ctx, shop.Domain(), usesCollections(shop))
+}
+
+func (a *ShopifyApp) clientFor(ctx context.Context, domain string, collections bool) (*shopify.Client, error) {
+	token, err := a.token(ctx, domain)
+	if err != nil {
+		return nil, err
+	}
+	opts := a.Options
+	opts.SkipCollections = !collections
+	return shopify.NewClient(domain, token, opts)
+}
+
+// knownToken is a token read from the store, and when.
+type knownToken struct {
+	token string
+	read  time.Time
+}
+
+// token returns a shop's offline token. The store is asked at most every
+// shopRecheck, as for settings: a Redis round trip per product load would
+// add up, and while the store is down (Redis killed) the token read last
+// keeps the storefront loading products (DESIGN §6).
+func (a *ShopifyApp) token(ctx context.Context, domain string) (string, error) {
+	known, ok := a.tokens.Load(domain)
+	if ok && time.Since(known.(knownToken).read) < shopRecheck {
+		return known.(knownToken).token, nil
+	}
+	rec, err := a.Store.Get(ctx, domain)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || err == nil && rec.Token == "":
+		a.tokens.Delete(domain)
+		return "", fmt.Errorf("%s: %w", domain, ErrNoToken)
+	case err != nil && ok:
+		a.log().WarnContext(ctx, "store unavailable; using the token read last", "shop", domain, "err", err)
+		a.tokens.Store(domain, knownToken{token: known.(knownToken).token, read: time.Now()}) // ask again later, not at once
+		return known.(knownToken).token, nil
+	case err != nil:
+		return "", fmt.Errorf("store: %w", err)
+	}
+	a.tokens.Store(domain, knownToken{token: rec.Token, read: time.Now()})
+	return rec.Token, nil
+}
+
+// usesCollections reports whether any rule of the shop matches on
+// collections: only then are they worth their Admin API cost.
+func usesCollections(shop *delivery.Shop) bool {
+	for _, r := range shop.Settings().Rules {
+		if len(r.Match.Collections) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Install keeps a shop's offline token and prepares the shop: the
+// metafield definitions merchants edit processing time with, and, the
+// first time, settings imported from Shopify (time zone, country, locale
+// and Shopify's own processing time). It is idempotent.
+func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []string) error {
+	a.tokens.Delete(shop) // the new token, not one read before
+	if err := a.Store.SetToken(ctx, shop, token, strings.Join(scopes, ",")); err != nil {
+		return fmt.Errorf("saving the token: %w", err)
+	}
+	client, err := a.clientFor(ctx, shop, false)
+	if err != nil {
+		return err
+	}
+	if err := client.EnsureMetafieldDefinitions(ctx); err != nil {
+		return fmt.Errorf("metafield definitions: %w", err)
+	}
+	rec, err := a.Store.Get(ctx, shop)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	if len(rec.Settings) == 0 {
+		doc, err := a.initialSettings(ctx, client)
+		if err != nil {
+			return err
+		}
+		if _, err := a.Store.SaveSettings(ctx, shop, doc, ""); err != nil {
+			return fmt.Errorf("saving the first settings: %w", err)
+		}
+		a.mirrorSettings(ctx, client, doc)
+	}
+	a.Shops.Forget(ctx, shop)
+	return nil
+}
+
+// initialSettings are the settings a shop starts with: its restored
+// metafield if it had Leadtime before, else defaults from Shopify.
+func (a *ShopifyApp) initialSettings(ctx context.Context, client *shopify.Client) ([]byte, error) {
+	if doc, err := client.ShopSettingsMetafield(ctx); err == nil && len(doc) > 0 {
+		if _, err := delivery.LoadShop(doc); err == nil {
+			return doc, nil
+		}
+	}
+	info, err := client.ShopInfo(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the shop: %w", err)
+	}
+	return json.Marshal(DefaultSettings(client.Shop(), info))
+}
+
+// mirrorSettings writes saved settings into the shop metafield
+// leadtime.settings, so that a store that loses them can restore them
+// (DESIGN §6). Best effort: a failure is logged, the save stands.
+func (a *ShopifyApp) mirrorSettings(ctx context.Context, client *shopify.Client, doc []byte) {
+	err := client.SetMetafields(ctx, []shopify.MetafieldInput{{Namespace: "leadtime", Key: "settings", Type: "json", Value: string(doc)}})
+	if err != nil {
+		a.log().WarnContext(ctx, "could not mirror settings into the shop metafield", "shop", client.Shop(), "err", err)
+	}
+}
+
+// RestoreSettings reads the settings mirrored in a shop's metafield, for a
+// store that has lost them.
+func (a *ShopifyApp) RestoreSettings(ctx context.Context, shop string) ([]byte, error) {
+	client, err := a.clientFor(ctx, shop, false)
+	if err != nil {
+		return nil, err
+	}
+	return client.ShopSettingsMetafield(ctx)
+}
+
+// DefaultSettings are a new shop's settings, from what Shopify knows: the
+// time zone, the country, the primary locale and the store-wide processing
+// time. Shipping starts with one domestic zone and the rest of the world,
+// which the merchant then edits.
+func DefaultSettings(domain string, info shopify.ShopInfo) *delivery.Settings {
+	country := info.Country
+	if !delivery.KnownCountry(country) {
+		country = "US"
+	}
+	tz := info.Timezone
+	if tz == "" {
+		tz = "UTC"
+	}
+	processing := delivery.Days{Min: 1, Max: 3}
+	if info.ProcessingDays != nil {
+		d := min(max(*info.ProcessingDays, 0), delivery.MaxDays)
+		processing = delivery.Days{Min: d, Max: d}
+	}
+	return &delivery.Settings{
+		Shop: domain, Timezone: tz, Country: country, Locale: info.Locale,
+		Processing: &processing,
+		Shipping: delivery.Shipping{Zones: []delivery.Zone{
+			{Name: "Domestic", Countries: []string{country}, Methods: []delivery.Method{{Code: "standard", Name: "Standard", Min: 1, Max: 5}}},
+			{Name: "Rest of the world", Countries: []string{"*"}, Methods: []delivery.Method{{Code: "standard", Name: "Standard", Min: 5, Max: 15}}},
+		}},
+	}
+}
+
+func (a *ShopifyApp) log() *slog.Logger {
+	if a.Log != nil {
+		return a.Log
+	}
+	return slog.Default()
+}
