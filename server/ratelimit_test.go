@@ -1,0 +1,188 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/leadtime-app/leadtime/internal/redistest"
+	"github.com/leadtime-app/leadtime/server"
+)
+
+func TestParseRate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want server.Rate
+		bad  bool
+	}{
+		{in: "20/s,60", want: server.Rate{PerSecond: 20, Burst: 60}},
+		{in: " 2000/s , 4000 ", want: server.Rate{PerSecond: 2000, Burst: 4000}},
+		{in: "5/s", want: server.Rate{PerSecond: 5, Burst: 5}},
+		{in: "0.5/s", want: server.Rate{PerSecond: 0.5, Burst: 1}},
+		{in: "600/m", want: server.Rate{PerSecond: 10, Burst: 10}},
+		{in: "30/m,5", want: server.Rate{PerSecond: 0.5, Burst: 5}},
+		{in: "off"},
+		{in: "0"},
+		{in: "20", bad: true},
+		{in: "20/h", bad: true},
+		{in: "-1/s", bad: true},
+		{in: "0/s", bad: true},
+		{in: "NaN/s", bad: true},
+		{in: "Inf/s", bad: true},
+		{in: "20/s,0", bad: true},
+		{in: "20/s,x", bad: true},
+		{in: "", bad: true},
+	} {
+		got, err := server.ParseRate(tc.in)
+		switch {
+		case tc.bad && err == nil:
+			t.Errorf("ParseRate(%q) = %+v, want an error", tc.in, got)
+		case !tc.bad && err != nil:
+			t.Errorf("ParseRate(%q): %v", tc.in, err)
+		case !tc.bad && got != tc.want:
+			t.Errorf("ParseRate(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// limitedInstance is a demo-shop server whose client IP comes from the
+// Fly-Client-IP header (as on fly.io), with limits shared through rdb
+// (nil: per instance).
+func limitedInstance(t *testing.T, limits server.Limits, rdb redis.UniversalClient) (http.Handler, *server.Metrics) {
+	t.Helper()
+	shop, err := demoShop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := server.NewMetrics()
+	return server.New(server.Config{
+		Engine:          &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		DefaultShop:     shop.Domain(),
+		Now:             func() time.Time { return saturdayMorning },
+		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Limits:          &limits,
+		TrustedPlatform: gin.PlatformFlyIO,
+		Metrics:         m,
+		RateLimitRedis:  rdb,
+	}).Handler(), m
+}
+
+// fromIP sends a storefront request from a client IP and returns the
+// status, failing the test on anything but 200 or 429.
+func fromIP(t *testing.T, h http.Handler, ip string) int {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/storefront/v1/product?shop="+demoDomain+"&handle=wool-sweater", nil)
+	req.Header.Set("Fly-Client-IP", ip)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	switch w.Code {
+	case http.StatusOK:
+	case http.StatusTooManyRequests:
+		if s, err := strconv.Atoi(w.Header().Get("Retry-After")); err != nil || s < 1 {
+			t.Errorf("429 with Retry-After %q, want a whole number of seconds ≥ 1", w.Header().Get("Retry-After"))
+		}
+	default:
+		t.Fatalf("request from %s = %d, want 200 or 429: %s", ip, w.Code, w.Body)
+	}
+	return w.Code
+}
+
+func redisClient(t *testing.T, rs *redistest.Server) *redis.Client {
+	t.Helper()
+	ro, err := redis.ParseURL(rs.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ro.ContextTimeoutEnabled, ro.MaxRetries = true, 1
+	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
+	rdb := redis.NewClient(ro)
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// TestRateLimitSharedThroughRedis: two instances sharing a Redis share
+// their buckets (per IP and per shop), kept under leadtime:{…}:rl:…; with
+// Redis gone, each instance's own buckets decide and no request fails.
+func TestRateLimitSharedThroughRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	rdb := redisClient(t, rs)
+	slow := server.Rate{PerSecond: 0.01, Burst: 4} // no refill within the test
+	a, _ := limitedInstance(t, server.Limits{StorefrontPerIP: slow}, rdb)
+	b, _ := limitedInstance(t, server.Limits{StorefrontPerIP: slow}, rdb)
+
+	ok := 0
+	for i := range 8 {
+		if fromIP(t, []http.Handler{a, b}[i%2], "203.0.113.7") == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != 4 {
+		t.Errorf("8 requests from one IP spread over two instances: %d allowed, want the shared burst of 4", ok)
+	}
+	if n, err := rdb.Exists(context.Background(), "leadtime:{203.0.113.7}:rl:ip").Result(); err != nil || n != 1 {
+		t.Errorf("the bucket leadtime:{203.0.113.7}:rl:ip is not in Redis (%d, %v)", n, err)
+	}
+
+	// Per shop, whatever the client.
+	perShop := server.Limits{StorefrontPerShop: server.Rate{PerSecond: 0.01, Burst: 3}}
+	c, _ := limitedInstance(t, perShop, rdb)
+	d, _ := limitedInstance(t, perShop, rdb)
+	ok = 0
+	for i := range 6 {
+		if fromIP(t, []http.Handler{c, d}[i%2], "198.51.100."+strconv.Itoa(i)) == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != 3 {
+		t.Errorf("6 requests for one shop spread over two instances: %d allowed, want the shared burst of 3", ok)
+	}
+	if n, _ := rdb.Exists(context.Background(), "leadtime:{"+demoDomain+"}:rl:shop").Result(); n != 1 {
+		t.Errorf("the bucket leadtime:{%s}:rl:shop is not in Redis", demoDomain)
+	}
+
+	// Redis killed: a's own bucket decides, promptly; nothing fails.
+	rs.Kill()
+	ok = 0
+	start := time.Now()
+	for range 6 {
+		if fromIP(t, a, "192.0.2.99") == http.StatusOK {
+			ok++
+		}
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("6 requests with Redis down took %v", took)
+	}
+	if ok != 4 {
+		t.Errorf("with Redis down, 6 requests from a new IP on one instance: %d allowed, want its own burst of 4", ok)
+	}
+	if got := metricValue(t, scrape(t, a), "leadtime_rate_limit_redis_errors_total"); got < 1 {
+		t.Errorf("leadtime_rate_limit_redis_errors_total = %v with Redis down, want ≥ 1", got)
+	}
+}
+
+// TestRateLimitPerInstanceWithoutRedis: without Redis each instance has
+// its own buckets.
+func TestRateLimitPerInstanceWithoutRedis(t *testing.T) {
+	t.Parallel()
+	slow := server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.01, Burst: 2}}
+	a, _ := limitedInstance(t, slow, nil)
+	b, _ := limitedInstance(t, slow, nil)
+	ok := 0
+	for i := range 6 {
+		if fromIP(t, []http.Handler{a, b}[i%2], "203.0.113.8") == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != 4 {
+		t.Errorf("6 requests over two instances without Redis: %d allowed, want 2 each", ok)
+	}
+}
