@@ -252,6 +252,9 @@ func (s *Server) onShopRedact(ctx context.Context, shop string, _ []byte) error 
 }
 
 func (s *Server) forgetShop(ctx context.Context, shop string) {
+	// Other instances drop their copy of the token within shopRecheck; it
+	// is revoked by Shopify anyway.
+	s.app.tokens.Delete(shop)
 	s.app.Shops.Forget(ctx, shop)
 	s.shared.InvalidateShop(ctx, shop)
 	s.shared.InvalidateShop(ctx, answersOf(shop))
