@@ -160,6 +160,9 @@ type Cache struct {
 	invals [invalShards]atomic.Uint32
 	seed   maphash.Seed
 
+	// pend holds the invalidations that did not reach Redis, to replay.
+	pend pendingInvals
+
 	// setNXMu makes the L1 check-and-set of SetNX atomic.
 	setNXMu sync.Mutex
 
@@ -214,9 +217,11 @@ func New(opts Options) *Cache {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.stop = cancel
+	c.pend.kick = make(chan struct{}, 1)
 	if c.rdb != nil {
-		c.wg.Add(1)
+		c.wg.Add(2)
 		go c.subscribe(ctx)
+		go c.replayLoop(ctx)
 	}
 	return c
 }

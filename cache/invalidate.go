@@ -22,7 +22,9 @@ const (
 // Invalidate drops keys from L1 and L2, and publishes them so that every
 // instance drops them from its L1 too (within milliseconds). Keys must not
 // contain a newline. Redis trouble is logged: the local L1 is dropped
-// regardless, and the other instances' copies then live until their TTL.
+// regardless, and the deletion and message are replayed once Redis answers
+// again (the keys of at most maxPendingKeys; beyond that, their shops move
+// to a new generation).
 func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
 	if len(keys) == 0 {
 		return
@@ -31,24 +33,16 @@ func (c *Cache) Invalidate(ctx context.Context, keys ...string) {
 	if c.rdb == nil {
 		return
 	}
-	msg := msgDel + "\n" + strings.Join(keys, "\n")
-	err := c.redisCall(ctx, "invalidate", keys[0], func(ctx context.Context) error {
-		// One DEL per key: in Redis Cluster the keys may be in other slots.
-		_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for _, k := range keys {
-				p.Del(ctx, k)
-			}
-			p.Publish(ctx, c.opts.Channel, msg)
-			return nil
-		})
-		return err
-	})
+	err := c.delKeys(ctx, keys)
+	if err != nil {
+		// Replayed once Redis answers again.
+		c.pendKeys(ctx, keys)
+	}
 	c.logSkipped(ctx, "invalidate", keys[0], err)
 }
 
 // logSkipped logs an invalidation that the open breaker kept from Redis
-// (redisCall logs the failures it sees itself): the other instances keep
-// their copies until their TTL.
+// (redisCall logs the failures it sees itself); it is replayed later.
 func (c *Cache) logSkipped(ctx context.Context, op, key string, err error) {
 	if errors.Is(err, errBreakerOpen) {
 		c.logRedisTrouble(ctx, op, key, err)
@@ -81,7 +75,8 @@ return cur
 // on every instance, e.g. when its settings change. It moves the shop to a
 // new generation, kept in L1 and in Redis and published: entries of an
 // older generation are no longer served fresh (Fetch may still fall back to
-// one, marked stale, when its reload fails).
+// one, marked stale, when its reload fails). When Redis cannot be reached,
+// the new generation is kept in L1 and sent to Redis once it answers again.
 func (c *Cache) InvalidateShop(ctx context.Context, shop string) {
 	if shop == "" {
 		return
@@ -92,17 +87,12 @@ func (c *Cache) InvalidateShop(ctx context.Context, shop string) {
 	if c.rdb == nil {
 		return
 	}
-	var cur string
-	err := c.redisCall(ctx, "invalidate shop", genKey(shop), func(ctx context.Context) error {
-		var err error
-		cur, err = setGenScript.Run(ctx, c.rdb, []string{genKey(shop)},
-			strconv.FormatInt(g, 10), c.opts.Channel, shop).Text()
-		return err
-	})
-	if err == nil {
-		if n, err := strconv.ParseInt(cur, 10, 64); err == nil {
-			c.raiseGen(shop, n)
-		}
+	err := c.setGen(ctx, shop, g)
+	if err != nil {
+		// Replayed once Redis answers again: until then the other
+		// instances do not know the new generation, and what they write
+		// for the shop is too old for this one.
+		c.pendShop(shop)
 	}
 	c.logSkipped(ctx, "invalidate shop", genKey(shop), err)
 }
@@ -194,6 +184,8 @@ func (c *Cache) receive(ctx context.Context, ps *redis.PubSub) (confirmed bool) 
 				// missed: L1 entries from before it must be checked again.
 				c.epoch.Add(1)
 				confirmed = true
+				// Redis is back: send it what it missed.
+				c.kickReplay()
 			}
 		case *redis.Message:
 			c.apply(m.Payload)

@@ -123,6 +123,7 @@ func (c *Cache) redisCall(ctx context.Context, op, key string, f func(ctx contex
 		// Redis answered (redis.Nil, or an error reply such as OOM): it is up.
 		if c.br.success() {
 			c.opts.Logger.LogAttrs(ctx, slog.LevelInfo, "cache: redis is back, circuit breaker closed")
+			c.kickReplay()
 		}
 		if err != nil && !errors.Is(err, redis.Nil) {
 			c.logRedisTrouble(ctx, op, key, err)
