@@ -78,13 +78,26 @@ func LoadShop(data []byte) (*Shop, error) {
 }
 
 var (
-	shopDomainRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
 	methodCodeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 	localeRE     = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$`)
 )
 
-// ValidShopDomain reports whether domain is a myshopify.com shop domain.
-func ValidShopDomain(domain string) bool { return shopDomainRE.MatchString(domain) }
+// ValidShopDomain reports whether domain is a myshopify.com shop domain,
+// ^[a-z0-9][a-z0-9-]*\.myshopify\.com$. It runs on every storefront
+// request, so it is a loop rather than a regexp.
+func ValidShopDomain(domain string) bool {
+	name, ok := strings.CutSuffix(domain, ".myshopify.com")
+	if !ok || name == "" || name[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 var weekdayNames = map[string]time.Weekday{
 	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,

@@ -12,6 +12,10 @@ type CachedAnswer struct {
 	ContentType string
 	ETag        string
 	ExpiresAt   time.Time // from the answer: nothing in it changes before then
+
+	// The header values, made once when the answer is encoded: a cached
+	// answer is written many times, and net/http never modifies them.
+	etagHeader, typeHeader []string
 }
 
 // AnswerCache holds encoded answers until their ExpiresAt. It is the seam

@@ -169,10 +169,10 @@ func encodeAnswer(answer any, format Format) (*CachedAnswer, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	return &CachedAnswer{
-		Body: body, ContentType: ct,
-		ETag:      `"` + hex.EncodeToString(sum[:12]) + `"`,
-		ExpiresAt: expiresAt(answer),
+		Body: body, ContentType: ct, ETag: etag, ExpiresAt: expiresAt(answer),
+		etagHeader: []string{etag}, typeHeader: []string{ct},
 	}, nil
 }
 
@@ -191,14 +191,32 @@ func expiresAt(answer any) time.Time {
 func writeCached(c *gin.Context, a *CachedAnswer, now time.Time) {
 	age := min(a.ExpiresAt.Sub(now), maxAge)
 	h := c.Writer.Header()
-	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(age/time.Second)))
-	h.Set("ETag", a.ETag)
+	// Canonical keys set directly: this runs for every cached answer, and
+	// Header.Set would canonicalise and allocate each time.
+	h["Cache-Control"] = cacheControl(age)
+	if a.etagHeader != nil {
+		h["Etag"], h["Content-Type"] = a.etagHeader, a.typeHeader
+	} else {
+		h["Etag"], h["Content-Type"] = []string{a.ETag}, []string{a.ContentType}
+	}
 	// 304 is for reads only; a POST answers in full (RFC 9110 §13.1.2).
-	if match := c.GetHeader("If-None-Match"); match != "" && isRead(c.Request.Method) && etagMatches(match, a.ETag) {
+	if match := c.Request.Header["If-None-Match"]; len(match) > 0 && isRead(c.Request.Method) && etagMatches(match[0], a.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(http.StatusOK, a.ContentType, a.Body)
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.Write(a.Body)
+}
+
+// fullAge is the Cache-Control of most cached answers (those with five
+// minutes or more to live), shared rather than built per response.
+var fullAge = []string{"public, max-age=" + strconv.Itoa(int(maxAge/time.Second))}
+
+func cacheControl(age time.Duration) []string {
+	if age >= maxAge {
+		return fullAge
+	}
+	return []string{"public, max-age=" + strconv.Itoa(int(max(age, 0)/time.Second))}
 }
 
 func isRead(method string) bool { return method == http.MethodGet || method == http.MethodHead }
