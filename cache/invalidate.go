@@ -198,3 +198,28 @@ func (c *Cache) receive(ctx context.Context, ps *redis.PubSub) (confirmed bool) 
 // derived from a shop's data (computed answers, say) put it in their keys,
 // so that one InvalidateShop retires all of it everywhere.
 func (c *Cache) Generation(shop string) int64 { return c.gen(shop) }
+
+// SetRemote keeps value under key in Redis only, for ttl: for small indexes
+// every instance needs but none should hold in its L1 (which would crowd
+// out the values the L1 is for). Without Redis, or while it is down, it
+// does nothing; callers keep their own copy for that.
+func (c *Cache) SetRemote(ctx context.Context, key string, value []byte, ttl time.Duration) {
+	if c.rdb == nil || ttl <= 0 {
+		return
+	}
+	c.l2Set(ctx, []l2Item{{key: key, val: value, ttl: ttl}})
+}
+
+// GetRemote reads a value SetRemote kept. It misses without Redis.
+func (c *Cache) GetRemote(ctx context.Context, key string) ([]byte, bool) {
+	if c.rdb == nil {
+		return nil, false
+	}
+	var val []byte
+	err := c.redisCall(ctx, "get", key, func(ctx context.Context) error {
+		var err error
+		val, err = c.rdb.Get(ctx, key).Bytes()
+		return err
+	})
+	return val, err == nil
+}

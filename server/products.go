@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leadtime-app/leadtime/cache"
@@ -36,6 +37,8 @@ type ShopifyProducts struct {
 	Cache   *cache.Cache
 	Clients AdminClients
 	Log     *slog.Logger
+
+	inventory inventoryIndex
 }
 
 // Product keys in the cache. The inventory index maps an inventory item
@@ -159,14 +162,50 @@ func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *deliver
 }
 
 // indexInventory remembers which cache key holds each inventory item's
-// product, so a stock webhook can drop it. Best effort: the index lives as
-// long as the facts.
+// product, so a stock webhook can drop it. The index is compact and kept
+// apart from the cache's L1 (about 40 bytes an item rather than a cache
+// entry's 330, DESIGN §8's memory target), and in Redis for the other
+// instances. Best effort: it lives as long as the facts or a little longer.
 func (sp *ShopifyProducts) indexInventory(ctx context.Context, shop string, p *delivery.Product, key string) {
 	for _, v := range p.Variants {
 		if v.InventoryItemID != 0 {
-			sp.Cache.Set(ctx, inventoryIndexKey(shop, v.InventoryItemID), []byte(key), ProductFactsTTL+time.Hour)
+			sp.inventory.put(shop, v.InventoryItemID, key)
+			sp.Cache.SetRemote(ctx, inventoryIndexKey(shop, v.InventoryItemID), []byte(key), ProductFactsTTL+time.Hour)
 		}
 	}
+}
+
+// inventoryIndex maps a shop's inventory items to the cache key of their
+// product's facts, in process. It is safe for concurrent use, and bounded:
+// when full it starts over (the facts expire within ProductFactsTTL anyway,
+// and Redis still holds the index for a multi-instance deployment).
+type inventoryIndex struct {
+	mu sync.Mutex
+	m  map[inventoryItem]string
+}
+
+type inventoryItem struct {
+	shop string
+	id   int64
+}
+
+const maxInventoryIndex = 1_000_000
+
+func (ix *inventoryIndex) put(shop string, id int64, key string) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.m == nil || len(ix.m) >= maxInventoryIndex {
+		ix.m = make(map[inventoryItem]string)
+	}
+	ix.m[inventoryItem{shop, id}] = key
+}
+
+func (ix *inventoryIndex) take(shop string, id int64) (string, bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	key, ok := ix.m[inventoryItem{shop, id}]
+	delete(ix.m, inventoryItem{shop, id})
+	return key, ok
 }
 
 // Forget drops what the cache knows of a product: its facts by id and
@@ -186,11 +225,15 @@ func (sp *ShopifyProducts) Forget(ctx context.Context, shop string, id int64, ha
 // ForgetInventoryItem drops the product that holds an inventory item, if
 // the cache knows it; it reports whether it did.
 func (sp *ShopifyProducts) ForgetInventoryItem(ctx context.Context, shop string, itemID int64) bool {
-	key, ok := sp.Cache.Get(ctx, inventoryIndexKey(shop, itemID))
+	key, ok := sp.inventory.take(shop, itemID)
 	if !ok {
-		return false
+		remote, found := sp.Cache.GetRemote(ctx, inventoryIndexKey(shop, itemID))
+		if !found {
+			return false
+		}
+		key = string(remote)
 	}
-	sp.Cache.Invalidate(ctx, string(key))
+	sp.Cache.Invalidate(ctx, key)
 	return true
 }
 
