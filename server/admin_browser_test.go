@@ -1,13 +1,9 @@
 package server_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,16 +19,7 @@ import (
 // preview change, save, reload, meet a concurrent save (412), restore. Without node,
 // playwright-core (npm ci) or chromium it fails: a skipped browser test would hide a broken page.
 func TestAdminPageInBrowser(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is required for the browser test (make deps): %v", err)
-	}
-	if _, err := os.Stat(filepath.Join("..", "node_modules", "playwright-core", "package.json")); err != nil {
-		t.Fatalf("playwright-core is required for the browser test (npm ci): %v", err)
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		t.Fatalf("chromium is required for the browser test (apt-get install chromium): %v", err)
-	}
+	node := browserNode(t)
 
 	shop, err := demoShop()
 	if err != nil {
@@ -61,19 +48,5 @@ func TestAdminPageInBrowser(t *testing.T) {
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 
-	artifacts := filepath.Join("..", "artifacts")
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "admin.mjs"), ts.URL, artifacts)
-	cmd.WaitDelay = 5 * time.Second
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("node tests/browser/admin.mjs: %v\n%s\nserver log:\n%s", err, out, logs.String())
-	}
-	t.Log(strings.TrimSpace(string(out)))
-	for _, name := range []string{"admin-1-open.png", "admin-2-invalid-range.png", "admin-3-preview.png", "admin-4-saved.png", "admin-5-conflict.png", "admin-6-restored.png", "admin-7-phone.png"} {
-		if _, err := os.Stat(filepath.Join(artifacts, name)); err != nil {
-			t.Errorf("no screenshot: %v", err)
-		}
-	}
+	runBrowserScript(t, node, "admin.mjs", 150*time.Second, &logs, []string{"admin-1-open.png", "admin-2-invalid-range.png", "admin-3-preview.png", "admin-4-saved.png", "admin-5-conflict.png", "admin-6-restored.png", "admin-7-phone.png"}, ts.URL)
 }

@@ -25,16 +25,7 @@ import (
 // and nothing on the page moves. Without node, playwright-core (npm ci) or chromium it fails: a
 // skipped browser test would hide a broken storefront.
 func TestDemoPageInBrowser(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is required for the browser test (make deps): %v", err)
-	}
-	if _, err := os.Stat(filepath.Join("..", "node_modules", "playwright-core", "package.json")); err != nil {
-		t.Fatalf("playwright-core is required for the browser test (npm ci): %v", err)
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		t.Fatalf("chromium is required for the browser test (apt-get install chromium): %v", err)
-	}
+	node := browserNode(t)
 
 	data, err := os.ReadFile(filepath.Join("..", "examples", "demo-shop.yaml"))
 	if err != nil {
@@ -65,17 +56,44 @@ func TestDemoPageInBrowser(t *testing.T) {
 	ts := demoServer("2026-11-28T09:15:00+01:00")     // Saturday: nothing ships today
 	monday := demoServer("2026-11-30T10:00:00+01:00") // before Monday's 14:00 cutoff
 
+	runBrowserScript(t, node, "demo.mjs", 120*time.Second, &logs, []string{"demo.png", "demo-phone.png", "demo-countdown.png"}, ts.URL, monday.URL)
+}
+
+// browserNode returns the node binary, after checking that everything a
+// browser test needs is installed. A missing piece fails the test: a
+// skipped browser test would hide a broken page.
+func browserNode(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is required for the browser test (make deps): %v", err)
+	}
+	if _, err := os.Stat(filepath.Join("..", "node_modules", "playwright-core", "package.json")); err != nil {
+		t.Fatalf("playwright-core is required for the browser test (npm ci): %v", err)
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
+		t.Fatalf("chromium is required for the browser test (apt-get install chromium): %v", err)
+	}
+	return node
+}
+
+// runBrowserScript runs tests/browser/SCRIPT URL ../artifacts EXTRA..., fails
+// with its output and the server's log when it fails, and checks that it
+// left its screenshots in ../artifacts.
+func runBrowserScript(t *testing.T, node, script string, timeout time.Duration, logs *browserTestLog, shots []string, url string, extra ...string) {
+	t.Helper()
 	artifacts := filepath.Join("..", "artifacts")
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "demo.mjs"), ts.URL, artifacts, monday.URL)
+	args := append([]string{filepath.Join("..", "tests", "browser", script), url, artifacts}, extra...)
+	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.WaitDelay = 5 * time.Second
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("node tests/browser/demo.mjs: %v\n%s\nserver log:\n%s", err, out, logs.String())
+		t.Fatalf("node tests/browser/%s: %v\n%s\nserver log:\n%s", script, err, out, logs.String())
 	}
 	t.Log(strings.TrimSpace(string(out)))
-	for _, shot := range []string{"demo.png", "demo-phone.png", "demo-countdown.png"} {
+	for _, shot := range shots {
 		if _, err := os.Stat(filepath.Join(artifacts, shot)); err != nil {
 			t.Errorf("no screenshot: %v", err)
 		}

@@ -1,15 +1,12 @@
 package server_test
 
 import (
-	"context"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,16 +22,7 @@ import (
 // nothing moves (CLS 0), and that from http://shop.localhost:PORT, an origin that is not listed,
 // every box keeps its fallback text. Without node, playwright-core (npm ci) or chromium it fails.
 func TestHeadlessPageInBrowser(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is required for the browser test (make deps): %v", err)
-	}
-	if _, err := os.Stat(filepath.Join("..", "node_modules", "playwright-core", "package.json")); err != nil {
-		t.Fatalf("playwright-core is required for the browser test (npm ci): %v", err)
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		t.Fatalf("chromium is required for the browser test (apt-get install chromium): %v", err)
-	}
+	node := browserNode(t)
 
 	shop, err := demoShop()
 	if err != nil {
@@ -64,19 +52,5 @@ func TestHeadlessPageInBrowser(t *testing.T) {
 	ts.Start()
 	defer ts.Close()
 
-	artifacts := filepath.Join("..", "artifacts")
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "headless.mjs"), ts.URL, artifacts)
-	cmd.WaitDelay = 5 * time.Second
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("node tests/browser/headless.mjs: %v\n%s\nserver log:\n%s", err, out, logs.String())
-	}
-	t.Log(strings.TrimSpace(string(out)))
-	for _, name := range []string{"headless.png", "headless-phone.png", "headless-refused.png"} {
-		if _, err := os.Stat(filepath.Join(artifacts, name)); err != nil {
-			t.Errorf("no screenshot: %v", err)
-		}
-	}
+	runBrowserScript(t, node, "headless.mjs", 120*time.Second, &logs, []string{"headless.png", "headless-phone.png", "headless-refused.png"}, ts.URL)
 }
