@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"mime"
 	"net/http"
 	"path"
@@ -526,18 +525,7 @@ func requireIfMatch(c *gin.Context) (string, error) {
 }
 
 func readAdminBody(c *gin.Context) ([]byte, error) {
-	if ct := c.ContentType(); ct != "" && ct != "application/json" {
-		return nil, &fieldError{code: "unsupported_content_type", msg: "send application/json", kind: ErrUnsupportedType}
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxAdminBodySize))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, &fieldError{code: "too_large", msg: fmt.Sprintf("the body is larger than %d bytes", MaxAdminBodySize), kind: ErrTooLarge}
-		}
-		return nil, badParam("invalid_body", "reading the body: %v", err)
-	}
-	return body, nil
+	return readJSONBody(c.GetHeader("Content-Type"), true, http.MaxBytesReader(c.Writer, c.Request.Body, MaxAdminBodySize), MaxAdminBodySize, "the settings")
 }
 
 // adminErrorBody is the JSON error of the settings API: the usual code and

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -158,7 +157,7 @@ func (s *Server) checkoutShop(c *gin.Context) (string, error) {
 	if !ok {
 		return "", unauthorized("missing_token", "send the extension's session token as Authorization: Bearer TOKEN")
 	}
-	claims, err := shopify.VerifyCheckoutToken(token, s.apiKey, s.apiSecret, s.now())
+	claims, err := shopify.VerifyCheckoutToken(token, s.apiKey, s.apiSecret, s.wallClock())
 	if err != nil {
 		return "", unauthorized("invalid_token", "the session token was refused: %v", err)
 	}
@@ -203,16 +202,9 @@ type checkoutJSON struct {
 // names it) or a number; a missing quantity means 1.
 func parseCheckoutBody(contentType string, body io.Reader) (checkoutBody, error) {
 	var out checkoutBody
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil || mt != "application/json" {
-		return out, &fieldError{code: "unsupported_content_type", msg: "send the body as application/json", kind: ErrUnsupportedType}
-	}
-	data, err := io.ReadAll(io.LimitReader(body, MaxCheckoutBodySize+1))
+	data, err := readJSONBody(contentType, false, body, MaxCheckoutBodySize, "the body")
 	if err != nil {
-		return out, badParam("invalid_body", "reading the body: %v", err)
-	}
-	if len(data) > MaxCheckoutBodySize {
-		return out, &fieldError{code: "too_large", msg: fmt.Sprintf("the body is larger than %d bytes", MaxCheckoutBodySize), kind: ErrTooLarge}
+		return out, err
 	}
 	var in checkoutJSON
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -36,12 +36,14 @@ func coServer(t *testing.T, apiKey, apiSecret, defaultShop string, limits *serve
 		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
 		DefaultShop: defaultShop,
 		Now:         func() time.Time { return saturdayMorning },
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Cache:       server.NewMemoryCache(1000),
-		Limits:      limits,
-		APIKey:      apiKey,
-		APISecret:   apiSecret,
-		Demo:        apiSecret == "" && len(noDemo) == 0,
+		// The tokens are valid at saturdayMorning: checks use the wall clock.
+		WallClock: func() time.Time { return saturdayMorning },
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Cache:     server.NewMemoryCache(1000),
+		Limits:    limits,
+		APIKey:    apiKey,
+		APISecret: apiSecret,
+		Demo:      apiSecret == "" && len(noDemo) == 0,
 	}).Handler()
 }
 

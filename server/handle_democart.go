@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"sort"
 	"strconv"
@@ -266,17 +264,9 @@ func (s *Server) readDemoCartRequest(c *gin.Context) (*demoCartRequest, error) {
 	if c.Request.Method != http.MethodPost {
 		return req, nil
 	}
-	if ct := c.GetHeader("Content-Type"); ct != "" {
-		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
-			return nil, &fieldError{code: "unsupported_content_type", msg: "the demo cart takes application/json bodies", kind: ErrUnsupportedType}
-		}
-	}
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, demoCartMaxBody+1))
+	body, err := readJSONBody(c.GetHeader("Content-Type"), true, c.Request.Body, demoCartMaxBody, "the demo cart's body")
 	if err != nil {
-		return nil, badParam("invalid_body", "reading the body: %v", err)
-	}
-	if len(body) > demoCartMaxBody {
-		return nil, &fieldError{code: "too_large", msg: fmt.Sprintf("the body is larger than %d bytes", demoCartMaxBody), kind: ErrTooLarge}
+		return nil, err
 	}
 	req.body = body
 	return req, nil
