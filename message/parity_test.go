@@ -1,14 +1,11 @@
 package message
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/liquidtest"
 )
 
 // parityTemplates are templates a merchant might write, covering every tag
@@ -133,27 +130,8 @@ type parityResult struct {
 // parity is a requirement, and `make test` installs both.
 func rubyLiquid(t *testing.T, cases []parityCase) map[string]parityResult {
 	t.Helper()
-	ruby, err := exec.LookPath("ruby")
-	if err != nil {
-		t.Fatalf("ruby is required for the Liquid parity test (run `make deps` or scripts/install-deps.sh, which install ruby and ruby-liquid): %v", err)
-	}
-	in, err := json.Marshal(cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(ruby, "testdata/parity.rb")
-	cmd.Env = append(os.Environ(), "TZ=UTC", "LANG=C.UTF-8")
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ruby testdata/parity.rb: %v\n%s", err, stderr.String())
-	}
 	var results []parityResult
-	if err := json.Unmarshal(out, &results); err != nil {
-		t.Fatalf("parity.rb output: %v\n%s", err, out)
-	}
+	liquidtest.RunBatch(t, "testdata/parity.rb", cases, &results, "TZ=UTC")
 	byName := map[string]parityResult{}
 	for _, r := range results {
 		byName[r.Name] = r

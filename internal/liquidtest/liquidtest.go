@@ -50,10 +50,6 @@ const (
 // Render renders every case in one ruby process and returns the results by name.
 func Render(t testing.TB, cases []Case) map[string]Result {
 	t.Helper()
-	ruby, err := exec.LookPath("ruby")
-	if err != nil {
-		t.Fatalf("ruby is required to render Liquid in Shopify's engine (run `make deps` or scripts/install-deps.sh, which install ruby and ruby-liquid): %v", err)
-	}
 	for i := range cases {
 		if cases[i].Now == "" {
 			cases[i].Now = Now
@@ -62,24 +58,9 @@ func Render(t testing.TB, cases []Case) map[string]Result {
 			cases[i].Timezone = Timezone
 		}
 	}
-	in, err := json.Marshal(cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(ruby, filepath.Join(Root(), "liquid-snippets", "testdata", "render_batch.rb"))
-	cmd.Env = append(os.Environ(), "LANG=C.UTF-8")
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
 	started := time.Now()
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ruby render_batch.rb: %v\n%s", err, stderr.String())
-	}
 	var results []Result
-	if err := json.Unmarshal(out, &results); err != nil {
-		t.Fatalf("render_batch.rb output: %v\n%s", err, out)
-	}
+	RunBatch(t, filepath.Join(Root(), "liquid-snippets", "testdata", "render_batch.rb"), cases, &results)
 	if len(results) != len(cases) {
 		t.Fatalf("render_batch.rb answered %d results for %d cases", len(results), len(cases))
 	}
@@ -89,6 +70,34 @@ func Render(t testing.TB, cases []Case) map[string]Result {
 		byName[r.Name] = r
 	}
 	return byName
+}
+
+// RunBatch runs a ruby script once, with in as JSON on its standard input,
+// and decodes its standard output into out. Ruby starts in about 0.25 s,
+// so a test sends all its cases in one batch. The test fails, never skips,
+// when ruby is missing.
+func RunBatch(t testing.TB, script string, in, out any, env ...string) {
+	t.Helper()
+	ruby, err := exec.LookPath("ruby")
+	if err != nil {
+		t.Fatalf("ruby is required to render Liquid in Shopify's engine (run `make deps` or scripts/install-deps.sh, which install ruby and ruby-liquid): %v", err)
+	}
+	data, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(ruby, script)
+	cmd.Env = append(append(os.Environ(), "LANG=C.UTF-8"), env...)
+	cmd.Stdin = bytes.NewReader(data)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ruby %s: %v\n%s", filepath.Base(script), err, stderr.String())
+	}
+	if err := json.Unmarshal(stdout, out); err != nil {
+		t.Fatalf("%s output: %v\n%s", filepath.Base(script), err, stdout)
+	}
 }
 
 // Leadtime returns metafields in the leadtime namespace, as product.metafields or
