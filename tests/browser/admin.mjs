@@ -8,10 +8,9 @@
 // preview change, saves, reloads and finds the rule kept, checks the storefront's answer, meets
 // a concurrent edit (412), and restores the previous version. It saves screenshots to
 // ARTIFACTS_DIR/admin-*.png and prints a one-line summary; any failure exits 1.
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 const [base, artifacts = 'artifacts'] = process.argv.slice(2);
@@ -35,14 +34,8 @@ async function walletProcessing() {
   return res.data.processing;
 }
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadtime-admin-browser-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+const context = await launch('admin-browser', {
   viewport: { width: 1360, height: 900 },
-  colorScheme: 'light',
   reducedMotion: 'reduce',
   locale: 'en-GB',
   // The merchant's computer is in Los Angeles; the page must still speak the shop's clock.
@@ -219,5 +212,4 @@ try {
   process.exitCode = 1;
 } finally {
   await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
 }

@@ -9,10 +9,9 @@
 // the server's own JSON answers, and that nothing on the page moves (cumulative layout shift
 // exactly 0). The promises are the theme extension's blocks and app embed, as a shop has them.
 // It saves screenshots to ARTIFACTS_DIR and prints a one-line summary; any failure exits 1.
-import { chromium } from 'playwright-core';
+import { launch, observeLayoutShifts } from './chromium.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 const [base, artifacts = 'artifacts', monday] = process.argv.slice(2);
@@ -30,34 +29,8 @@ async function answer(pathAndQuery, from = origin) {
   return res.json();
 }
 
-// Measures layout shifts from the first paint on, for the whole session.
-function observeLayoutShifts() {
-  window.__shifts = { cls: 0, all: 0, entries: [] };
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      window.__shifts.all += e.value;
-      if (!e.hadRecentInput) window.__shifts.cls += e.value;
-      window.__shifts.entries.push({
-        value: e.value,
-        hadRecentInput: e.hadRecentInput,
-        sources: (e.sources || []).map((s) => {
-          const n = s.node;
-          if (!n) return '?';
-          return n.nodeType === 1 ? `${n.nodeName.toLowerCase()}#${n.id}.${n.className}` : n.nodeName;
-        }),
-      });
-    }
-  }).observe({ type: 'layout-shift', buffered: true });
-}
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadtime-browser-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 900 },
-  colorScheme: 'light',
+const context = await launch('browser', {
   locale: 'en-US',
   // The visitor is in Los Angeles; the dates must still follow the shop's clock in Stockholm.
   timezoneId: 'America/Los_Angeles',
@@ -369,5 +342,4 @@ ${walletBox}
   process.exitCode = 1;
 } finally {
   await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
 }

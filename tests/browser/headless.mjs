@@ -10,10 +10,9 @@
 // from http://shop.localhost:PORT, an origin the settings do not list: every box must keep its
 // fallback text. It saves screenshots to ARTIFACTS_DIR and prints a one-line summary; any failure
 // exits 1.
-import { chromium } from 'playwright-core';
+import { launch, observeLayoutShifts } from './chromium.mjs';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 const [base, artifacts = 'artifacts'] = process.argv.slice(2);
@@ -36,30 +35,8 @@ async function answer(route, params) {
   return res.json();
 }
 
-// Measures layout shifts from the first paint on, for the whole session.
-function observeLayoutShifts() {
-  window.__shifts = { cls: 0, all: 0, entries: [] };
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      window.__shifts.all += e.value;
-      if (!e.hadRecentInput) window.__shifts.cls += e.value;
-      window.__shifts.entries.push({
-        value: e.value,
-        hadRecentInput: e.hadRecentInput,
-        sources: (e.sources || []).map((s) => s.node?.id || s.node?.nodeName || '?'),
-      });
-    }
-  }).observe({ type: 'layout-shift', buffered: true });
-}
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leadtime-headless-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 900 },
-  colorScheme: 'light',
+const context = await launch('headless', {
   locale: 'en-US',
   timezoneId: 'America/Los_Angeles',
 });
@@ -263,5 +240,4 @@ try {
   process.exitCode = 1;
 } finally {
   await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
 }
