@@ -122,6 +122,12 @@ type Method struct {
 	Name string `json:"name,omitempty"`
 	Min  int    `json:"min" check:"required"`
 	Max  int    `json:"max" check:"required"`
+	// CheckoutTitles are the titles or codes of the Shopify delivery
+	// options this method is, as checkout shows them ("Standard",
+	// "PostNord MyPack Home"), compared ignoring case and surrounding
+	// spaces. The checkout function renames only an option it can match;
+	// when empty, the method's name and code are matched instead.
+	CheckoutTitles []string `json:"checkout_titles,omitempty"`
 }
 
 // Readiness says whether an item is made after the order or waits on a shelf.

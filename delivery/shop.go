@@ -390,6 +390,7 @@ func (s *Shop) checkZones(ps *problems, zones []Zone) {
 			ps.add(path+".methods", "needs at least one method")
 		}
 		codes := map[string]bool{}
+		titles := map[string]string{} // folded title → the path that claimed it
 		for j, m := range z.Methods {
 			mp := fmt.Sprintf("%s.methods[%d]", path, j)
 			if !methodCodeRE.MatchString(m.Code) {
@@ -399,6 +400,7 @@ func (s *Shop) checkZones(ps *problems, zones []Zone) {
 			}
 			codes[m.Code] = true
 			checkRange(ps, mp, Days{Min: m.Min, Max: m.Max})
+			checkCheckoutTitles(ps, mp+".checkout_titles", m.CheckoutTitles, titles)
 		}
 		s.zones = append(s.zones, compiledZone{name: z.Name, methods: z.Methods})
 	}
@@ -466,4 +468,29 @@ func sortedStringKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// maxCheckoutTitle is Shopify's longest delivery option title.
+const maxCheckoutTitle = 255
+
+// checkCheckoutTitles checks a method's checkout titles: each non-empty, no
+// longer than Shopify allows, and claimed by one method of the zone only,
+// so that an option never matches two methods.
+func checkCheckoutTitles(ps *problems, path string, list []string, claimed map[string]string) {
+	for i, t := range list {
+		tp := fmt.Sprintf("%s[%d]", path, i)
+		folded := strings.ToLower(strings.TrimSpace(t))
+		switch {
+		case folded == "":
+			ps.add(tp, "is empty")
+		case len(t) > maxCheckoutTitle:
+			ps.add(tp, "is longer than %d bytes", maxCheckoutTitle)
+		default:
+			if other, dup := claimed[folded]; dup {
+				ps.add(tp, "%q is already matched by %s", t, other)
+				continue
+			}
+			claimed[folded] = tp
+		}
+	}
 }
