@@ -131,6 +131,8 @@ func (queryRoot) field(ec *execution, name string, args map[string]any) (any, er
 		return []any{mapObj{"ShopLocale", map[string]any{
 			"locale": st.info.Locale, "name": st.info.Locale, "primary": true, "published": true,
 		}}}, nil
+	case "deliveryCustomizations":
+		return ec.deliveryCustomizations()
 	case "deliveryPromiseSettings":
 		if err := ec.need(name, "read_shipping", "read_shop_promise_program"); err != nil {
 			return nil, err
@@ -348,6 +350,10 @@ func (mutationRoot) field(ec *execution, name string, args map[string]any) (any,
 		ms, _ := args["metafields"].([]any)
 		ec.srv.mutations = append(ec.srv.mutations, Mutation{Shop: ec.shop.domain, Name: name, Input: ms})
 		return ec.setMetafields(ms)
+	case "deliveryCustomizationCreate":
+		in, _ := args["deliveryCustomization"].(map[string]any)
+		ec.srv.mutations = append(ec.srv.mutations, Mutation{Shop: ec.shop.domain, Name: name, Input: in})
+		return ec.createDeliveryCustomization(in)
 	}
 	return nil, fmt.Errorf("shopifytest: Mutation.%s is not implemented", name)
 }
@@ -359,6 +365,8 @@ func scopeFor(ownerType string) string {
 		return "write_products"
 	case "ORDER":
 		return "write_orders"
+	case "DELIVERYCUSTOMIZATION":
+		return "write_delivery_customizations"
 	}
 	return ""
 }
@@ -585,6 +593,12 @@ func (ec *execution) ownerExists(owner string) bool {
 		return true
 	case "Product", "ProductVariant", "Collection":
 		return ec.node(owner) != nil
+	case "DeliveryCustomization":
+		for _, d := range st.deliveryCustomizations {
+			if d.id == id {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -65,6 +65,9 @@ type Shop struct {
 	// PinnedDefinitions is how many metafield definitions of each owner
 	// type are already pinned by others; Shopify allows 20.
 	PinnedDefinitions int
+	// ActiveDeliveryCustomizations is how many enabled delivery
+	// customizations other apps have; Shopify allows 25.
+	ActiveDeliveryCustomizations int
 }
 
 // Product is a product in a fake shop.
@@ -139,7 +142,7 @@ func metafieldsFrom(m delivery.Metafields) map[string]string {
 // metafieldsSet's metafields (a list of maps).
 type Mutation struct {
 	Shop  string
-	Name  string // "metafieldDefinitionCreate" or "metafieldsSet"
+	Name  string // "metafieldDefinitionCreate", "metafieldsSet" or "deliveryCustomizationCreate"
 	Input any
 }
 
@@ -174,9 +177,12 @@ type shopState struct {
 	variants    map[int64]int64 // variant id → product id
 	collections map[string]int64
 	definitions []*Definition
-	metafields  map[string]map[string]*Metafield // owner GID → "ns.key" →
-	available   float64
-	refilled    time.Time
+	// deliveryCustomizations are the shop's delivery customizations of
+	// this app, in creation order.
+	deliveryCustomizations []*deliveryCustomization
+	metafields             map[string]map[string]*Metafield // owner GID → "ns.key" →
+	available              float64
+	refilled               time.Time
 }
 
 // Server is the fake Admin API. Create it with NewServer.
