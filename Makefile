@@ -25,7 +25,7 @@ deps: apt-deps npm-deps
 apt-deps:
 	scripts/install-deps.sh
 
-npm-deps: node_modules/.package-lock.json extensions/leadtime-checkout/node_modules/.package-lock.json
+npm-deps: node_modules/.package-lock.json extensions/leadtime-checkout/node_modules/.package-lock.json extensions/leadtime-delivery-dates/node_modules/.package-lock.json
 
 # npm writes node_modules/.package-lock.json on every install, so this reinstalls exactly when
 # node_modules is missing or the lockfile (or package.json) is newer than the installed tree.
@@ -40,6 +40,13 @@ node_modules/.package-lock.json: package-lock.json package.json
 extensions/leadtime-checkout/node_modules/.package-lock.json: extensions/leadtime-checkout/package-lock.json extensions/leadtime-checkout/package.json
 	cd extensions/leadtime-checkout && npm ci --no-audit --no-fund
 	printf 'module ignore/node_modules\n' > extensions/leadtime-checkout/node_modules/go.mod
+	touch $@
+
+# The delivery customization function pins @shopify/shopify_function, which `shopify app deploy`
+# builds it with; its tests (go test ./functionconfig) run its source in node without it.
+extensions/leadtime-delivery-dates/node_modules/.package-lock.json: extensions/leadtime-delivery-dates/package-lock.json extensions/leadtime-delivery-dates/package.json
+	cd extensions/leadtime-delivery-dates && npm ci --no-audit --no-fund
+	printf 'module ignore/node_modules\n' > extensions/leadtime-delivery-dates/node_modules/go.mod
 	touch $@
 
 ## test: everything CI checks; the go test summary comes last

@@ -72,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runQuote(ctx, args, stdout, stderr)
 	case "check":
 		return runCheck(args, stdout, stderr)
+	case "function-config":
+		return runFunctionConfig(args, time.Now, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -88,6 +90,8 @@ const usage = `usage:
         ITEM is a product handle or id, optionally followed by @VARIANT_ID
   leadtime check FILE
         validate a settings document; print every problem and exit 1 if any
+  leadtime function-config --config FILE [--at RFC3339]
+        print the checkout function's config (the delivery customization's metafield)
 `
 
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {

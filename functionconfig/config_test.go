@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/functionconfig"
+	"github.com/leadtime-app/leadtime/shopify"
 )
 
 // TestDemoShopFits states the demo shop's config size against what a
@@ -93,4 +95,67 @@ func TestTooLarge(t *testing.T) {
 	if !errors.Is(err, functionconfig.ErrTooLarge) {
 		t.Errorf("BuildFor(2000 tracked variants) = %v, want ErrTooLarge", err)
 	}
+}
+
+// TestExtensionConfiguration checks shopify.extension.toml and package.json
+// against what the function and the backend agree on: API 2026-07, the
+// target and export that index.js has, the input query, the metafield of
+// the variables (the one Build's config is written to, and the one the
+// shopify package writes), and an exact pin of @shopify/shopify_function
+// that the lockfile installs.
+func TestExtensionConfiguration(t *testing.T) {
+	toml := readText(t, filepath.Join(extensionDir, "shopify.extension.toml"))
+	for _, want := range []string{
+		`api_version = "2026-07"`,
+		`type = "function"`,
+		`target = "cart.delivery-options.transform.run"`,
+		`input_query = "src/run.graphql"`,
+		`export = "cart_delivery_options_transform_run"`,
+		`namespace = "` + functionconfig.Namespace + `"`,
+		`key = "` + functionconfig.Key + `"`,
+		`handle = "` + shopify.FunctionHandle + `"`,
+	} {
+		if !strings.Contains(toml, want) {
+			t.Errorf("shopify.extension.toml lacks %s", want)
+		}
+	}
+	if shopify.FunctionConfigNamespace != functionconfig.Namespace || shopify.FunctionConfigKey != functionconfig.Key {
+		t.Errorf("shopify writes %s.%s, the function reads %s.%s", shopify.FunctionConfigNamespace, shopify.FunctionConfigKey, functionconfig.Namespace, functionconfig.Key)
+	}
+	if q := readText(t, filepath.Join(extensionDir, "src", "run.graphql")); !strings.Contains(q, `metafield(namespace: "`+functionconfig.Namespace+`", key: "`+functionconfig.Key+`")`) {
+		t.Error("src/run.graphql does not read the config metafield")
+	}
+	if idx := readText(t, filepath.Join(extensionDir, "src", "index.js")); !strings.Contains(idx, "cartDeliveryOptionsTransformRun") {
+		t.Error("src/index.js does not export cartDeliveryOptionsTransformRun")
+	}
+	var pkg struct {
+		Dependencies map[string]string `json:"dependencies"`
+	}
+	var lock struct {
+		Packages map[string]struct {
+			Version string `json:"version"`
+		} `json:"packages"`
+	}
+	if err := json.Unmarshal([]byte(readText(t, filepath.Join(extensionDir, "package.json"))), &pkg); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(readText(t, filepath.Join(extensionDir, "package-lock.json"))), &lock); err != nil {
+		t.Fatal(err)
+	}
+	const name, version = "@shopify/shopify_function", "2.0.1"
+	if got := pkg.Dependencies[name]; got != version {
+		t.Errorf("package.json pins %s %q, want %s", name, got, version)
+	}
+	if got := lock.Packages["node_modules/"+name].Version; got != version {
+		t.Errorf("package-lock.json installs %s %q, want %s", name, got, version)
+	}
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
