@@ -73,6 +73,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		source = "settings from the store"
 	}
 	srv := server.New(svc.cfg)
+	if svc.cfg.App != nil {
+		go refreshCheckoutFunctions(ctx, svc.cfg.App, time.Now, logger)
+	}
 	logger.Info("serving", "addr", ln.Addr().String(), "mode", svc.mode, "shop", svc.cfg.DefaultShop, "settings", source)
 	served := svc.cfg.DefaultShop
 	if served == "" {

@@ -501,6 +501,9 @@ func (s *Server) settingsChanged(ctx context.Context, ss *StoreShops, shop strin
 		return
 	}
 	s.app.mirrorSettings(ctx, client, doc)
+	if compiled, err := delivery.LoadShop(doc); err == nil {
+		s.app.syncCheckoutFunction(ctx, client, compiled, s.now())
+	}
 }
 
 // writeSaveError answers a failed save; a 412 carries the current ETag so

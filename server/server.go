@@ -206,6 +206,7 @@ func (s *Server) routes() *gin.Engine {
 	admin.POST("/settings/restore", s.handleAdminRestore())
 	admin.POST("/preview", s.handleAdminPreview())
 	admin.GET("/holidays", s.handleAdminHolidays())
+	admin.GET("/checkout-function", s.handleAdminFunction())
 	admin.POST("/import", s.handleAdminImport())
 
 	if s.assets != nil {

@@ -34,6 +34,9 @@ type ShopifyApp struct {
 	Shops    *StoreShops
 	Products *ShopifyProducts
 	Log      *slog.Logger
+	// Now is the clock the checkout function's calendars start from; nil
+	// means the wall clock.
+	Now func() time.Time
 
 	app    *shopify.App
 	tokens sync.Map // shop → knownToken, read from the store at most every shopRecheck
@@ -142,6 +145,9 @@ func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []s
 		a.mirrorSettings(ctx, client, doc)
 	}
 	a.Shops.Forget(ctx, shop)
+	if compiled, err := a.Shops.Shop(ctx, shop); err == nil {
+		a.syncCheckoutFunction(ctx, client, compiled, a.now())
+	}
 	return nil
 }
 
@@ -206,6 +212,14 @@ func DefaultSettings(domain string, info shopify.ShopInfo) *delivery.Settings {
 			{Name: "Rest of the world", Countries: []string{"*"}, Methods: []delivery.Method{{Code: "standard", Name: "Standard", Min: 5, Max: 15}}},
 		}},
 	}
+}
+
+// now is the app's clock (Now, or the wall clock).
+func (a *ShopifyApp) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
 }
 
 func (a *ShopifyApp) log() *slog.Logger {
