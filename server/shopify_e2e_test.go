@@ -77,6 +77,7 @@ type e2e struct {
 	now    *clock // the server's clock: when the storefront asks
 	wall   *clock // the clock signatures are checked against, frozen at the start
 	h      http.Handler
+	app    *server.ShopifyApp // the first instance's app
 	logs   *e2eLog
 }
 
@@ -137,6 +138,9 @@ func (e *e2e) instance(t *testing.T) (http.Handler, *cache.Cache) {
 		APIKey: e2eAPIKey, APISecret: e2eAPISecret, AppURL: e2eAppURL, Scopes: server.Scopes,
 		Options: shopify.Options{Endpoint: e.fake.URL, Logger: logger},
 		Store:   e.flaky, Log: logger,
+	}
+	if e.app == nil {
+		e.app = app
 	}
 	app.Shops = &server.StoreShops{Store: e.flaky, Static: server.StaticShops{}, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger}

@@ -457,11 +457,26 @@
           });
           return h('td', {}, input);
         };
+        // The titles of Shopify's delivery options this method is: the
+        // checkout function renames only options it can match.
+        const listCell = (key, label, attrs = {}) => {
+          const input = h('input', { type: 'text', 'aria-label': `${label}, method ${j + 1} of ${title()}`, ...attrs });
+          input.value = joinList(m[key]);
+          input.dataset.path = `${mp}.${key}`;
+          input.dataset.label = `method ${j + 1}: ${label.toLowerCase()}`;
+          input.addEventListener('input', () => {
+            const v = splitList(input.value);
+            if (v.length) m[key] = v; else delete m[key];
+            changed();
+          });
+          return h('td', {}, input);
+        };
         return h('tr', {},
           cell('code', 'Code', 'text', { spellcheck: 'false', placeholder: 'standard' }),
           cell('name', 'Name', 'text', { placeholder: 'PostNord' }),
           cell('min', 'Fewest days', 'number', { min: 0, max: 365, inputmode: 'numeric' }),
           cell('max', 'Most days', 'number', { min: 0, max: 365, inputmode: 'numeric' }),
+          listCell('checkout_titles', 'Checkout option titles', { spellcheck: 'false', placeholder: 'Standard, PostNord MyPack Home' }),
           h('td', {}, h('button', {
             type: 'button', class: 'btn btn-plain btn-danger', 'aria-label': `Remove method ${j + 1} of ${title()}`,
             onclick: () => { z.methods.splice(j, 1); renderZones(); $('zone-list').children[i].querySelector('[data-add-method]').focus(); announce('Method removed.'); changed(); },
@@ -484,7 +499,7 @@
         h('div', { class: 'table-wrap' },
           h('table', { class: 'table methods', 'data-path': `${path}.methods` },
             h('caption', { class: 'left' }, `Shipping methods of ${z.name || `zone ${i + 1}`}: transit in carrier days. The first is the default.`),
-            h('thead', {}, h('tr', {}, ['Code', 'Name', 'Fewest days', 'Most days', ''].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', {}, h('tr', {}, ['Code', 'Name', 'Fewest days', 'Most days', 'Checkout option titles', ''].map((t) => h('th', { scope: 'col' }, t)))),
             methods)),
         h('button', {
           type: 'button', class: 'btn', 'data-add-method': '',
@@ -1075,6 +1090,27 @@
     }
     runPreview();
     loadHistory();
+    loadFunctionStatus();
+  }
+
+  // ---- the checkout function ---------------------------------------------------------------
+
+  const functionStates = {
+    active: 'Checkout shows the delivery window in the titles of matching shipping options, on every plan.',
+    disabled: 'The Leadtime delivery customization is turned off in Shopify (Settings → Shipping and delivery → Delivery customizations): checkout shows Shopify\'s own titles.',
+    not_installed: 'The checkout function is not installed for this shop: install the app from Shopify to add delivery windows to shipping option titles.',
+  };
+  async function loadFunctionStatus() {
+    const el = $('checkout-function');
+    try {
+      const res = await api('GET', '/admin/api/checkout-function');
+      if (!res.ok) throw new Error(errorMessage(res));
+      el.textContent = functionStates[res.data.state] || res.data.state;
+      el.dataset.state = res.data.state;
+    } catch (err) {
+      el.textContent = `The checkout function's state is unknown: ${err.message}`;
+      el.dataset.state = 'unknown';
+    }
   }
   start();
 })();

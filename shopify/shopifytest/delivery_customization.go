@@ -44,6 +44,18 @@ func (s *Server) DeliveryCustomizations(domain string) []DeliveryCustomization {
 	return out
 }
 
+// SetDeliveryCustomizationEnabled turns a delivery customization on or off,
+// as a merchant does in Shopify's shipping settings.
+func (s *Server) SetDeliveryCustomizationEnabled(domain, id string, enabled bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.shop(domain).deliveryCustomizations {
+		if gid("DeliveryCustomization", d.id) == id {
+			d.enabled = enabled
+		}
+	}
+}
+
 func (ec *execution) deliveryCustomizationObj(d *deliveryCustomization) object {
 	owner := gid("DeliveryCustomization", d.id)
 	return mapObj{"DeliveryCustomization", map[string]any{

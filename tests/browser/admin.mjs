@@ -90,6 +90,12 @@ try {
   assert.match(await page.locator('#p-status').textContent(), /Sat 28 Nov 09:15 shop time/);
   assert.match(await page.locator('#p-start').textContent(), /Saturday is not a processing day.*Mon 30 Nov/);
   assert.deepEqual(await unlabelled(page), [], 'every control is labelled');
+  // Demo mode has no Shopify: the checkout function's state says so, and
+  // each shipping method has its checkout option titles.
+  await page.waitForFunction(() => document.querySelector('#checkout-function').dataset.state);
+  assert.equal(await page.locator('#checkout-function').getAttribute('data-state'), 'not_installed');
+  assert.match(await page.locator('#checkout-function').textContent(), /not installed/);
+  assert.equal(await page.getByLabel(/Checkout option titles, method 1 of Zone 1/).count(), 1);
   await page.locator('#upcoming-body tr').first().waitFor();
   assert.match(await page.locator('#upcoming-body').textContent(), /Julafton/);
   // The wallet in the preview: no rule, the shop's default.
