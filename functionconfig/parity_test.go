@@ -205,7 +205,7 @@ func input(t testing.TB, c *pcase, cfg *functionconfig.Config, cfgJSON []byte) m
 			for _, pt := range p.Tags {
 				has = has || strings.EqualFold(strings.TrimSpace(pt), tag)
 			}
-			tags = append(tags, map[string]any{"tag": tag, "hasTag": has})
+			tags = append(tags, map[string]any{"t": tag, "h": has})
 		}
 		colls := []any{}
 		for _, id := range cfg.Collections {
@@ -213,20 +213,21 @@ func input(t testing.TB, c *pcase, cfg *functionconfig.Config, cfgJSON []byte) m
 			for _, h := range p.Collections {
 				member = member || collectionGID(strings.ToLower(strings.TrimSpace(h))) == id
 			}
-			colls = append(colls, map[string]any{"collectionId": id, "isMember": member})
+			colls = append(colls, map[string]any{"c": id, "m": member})
 		}
+		// run.graphql's aliases: see its comment.
 		product := map[string]any{
-			"id": "gid://shopify/Product/" + strconv.FormatInt(p.ID, 10), "handle": p.Handle,
-			"vendor": p.Vendor, "productType": p.ProductType, "hasTags": tags, "inCollections": colls,
+			"i": "gid://shopify/Product/" + strconv.FormatInt(p.ID, 10), "h": p.Handle,
+			"v": p.Vendor, "y": p.ProductType, "t": tags, "c": colls,
 		}
 		metafields(product, p.Metafields)
 		variant := map[string]any{
-			"__typename": "ProductVariant",
-			"id":         "gid://shopify/ProductVariant/" + strconv.FormatInt(l.variant.ID, 10),
-			"product":    product,
+			"t": "ProductVariant",
+			"i": "gid://shopify/ProductVariant/" + strconv.FormatInt(l.variant.ID, 10),
+			"p": product,
 		}
 		metafields(variant, l.variant.Metafields)
-		lines[i] = map[string]any{"quantity": l.qty, "merchandise": variant}
+		lines[i] = map[string]any{"q": l.qty, "m": variant}
 	}
 	options := make([]any, len(c.options))
 	for i, o := range c.options {
@@ -247,16 +248,16 @@ func input(t testing.TB, c *pcase, cfg *functionconfig.Config, cfgJSON []byte) m
 // metafields sets the leadtime.* metafields of an owner as the input
 // query reads them: a value string, or null when unset.
 func metafields(owner map[string]any, m delivery.Metafields) {
-	value := func(s string) any { return map[string]any{"value": s} }
-	owner["processingMinDays"], owner["processingMaxDays"], owner["shipsOn"] = nil, nil, nil
+	value := func(s string) any { return map[string]any{"v": s} }
+	owner["n"], owner["x"], owner["s"] = nil, nil, nil
 	if m.ProcessingMinDays != nil {
-		owner["processingMinDays"] = value(strconv.Itoa(*m.ProcessingMinDays))
+		owner["n"] = value(strconv.Itoa(*m.ProcessingMinDays))
 	}
 	if m.ProcessingMaxDays != nil {
-		owner["processingMaxDays"] = value(strconv.Itoa(*m.ProcessingMaxDays))
+		owner["x"] = value(strconv.Itoa(*m.ProcessingMaxDays))
 	}
 	if m.ShipsOn != nil {
-		owner["shipsOn"] = value(m.ShipsOn.String())
+		owner["s"] = value(m.ShipsOn.String())
 	}
 }
 

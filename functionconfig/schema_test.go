@@ -269,7 +269,7 @@ func checkValue(s *ast.Schema, path string, f *ast.Field, typ *ast.Type, value a
 			return []string{fmt.Sprintf("%s = %v, want an object", path, value)}
 		}
 		typename := typ.NamedType
-		if tn, ok := obj["__typename"].(string); ok {
+		if tn, ok := obj[typenameAlias(f.SelectionSet)].(string); ok {
 			typename = tn
 		}
 		return checkShape(s, path, f.SelectionSet, obj, typename)
@@ -295,6 +295,17 @@ func checkValue(s *ast.Schema, path string, f *ast.Field, typ *ast.Type, value a
 		}
 	}
 	return nil
+}
+
+// typenameAlias is the key under which set selects __typename (its alias,
+// or "__typename").
+func typenameAlias(set ast.SelectionSet) string {
+	for _, sel := range set {
+		if f, ok := sel.(*ast.Field); ok && f.Name == "__typename" {
+			return f.Alias
+		}
+	}
+	return "__typename"
 }
 
 // enumValues lists an enum of the schema.

@@ -48,7 +48,7 @@ catalog: [{id: 1, handle: mug, variants: [{id: 11}]}]
 		}},
 		{name: "a line that is not a product variant", c: base(shop, "SE", bowl), mutate: func(in, _ map[string]any) {
 			lines := group(in)["cartLines"].([]any)
-			group(in)["cartLines"] = append(lines, map[string]any{"quantity": 1, "merchandise": map[string]any{"__typename": "CustomProduct"}})
+			group(in)["cartLines"] = append(lines, map[string]any{"q": 1, "m": map[string]any{"t": "CustomProduct"}})
 		}},
 		{name: "a sold-out line", c: base(shop, "SE", bowl, soldOut)},
 		{name: "a rule's collection without an id", c: base(shop, "SE", wedding), cat: &functionconfig.Catalog{Products: shop.Catalog()}},

@@ -144,13 +144,13 @@ function groupShips(config, proc, day0, start, lines) {
 }
 
 function lineShips(config, proc, day0, start, line) {
-  const variant = line.merchandise;
-  if (!variant || variant.__typename !== 'ProductVariant' || !variant.product) return null;
+  const variant = line.m; // merchandise (run.graphql aliases the line's fields)
+  if (!variant || variant.t !== 'ProductVariant' || !variant.p) return null;
   const terms = resolveTerms(config, variant, start);
   if (!terms) return null;
   let [min, max] = terms.processing;
-  const stock = config.inv?.[numericId(variant.id)];
-  if (stock && stock[0] < Math.max(line.quantity ?? 1, 1)) {
+  const stock = config.inv?.[numericId(variant.i)];
+  if (stock && stock[0] < Math.max(line.q ?? 1, 1)) {
     if (stock[1] !== 1) return null; // sold out: no dates
     min += config.bo[0];
     max += config.bo[1];
@@ -171,9 +171,9 @@ function lineShips(config, proc, day0, start, line) {
  * else the default; ships_on the same way. null when a rule cannot be decided.
  */
 function resolveTerms(config, variant, start) {
-  const product = variant.product;
+  const product = variant.p;
   let processing = metafieldDays(variant) ?? metafieldDays(product);
-  let shipsOn = metafieldDate(variant.shipsOn, start) ?? metafieldDate(product.shipsOn, start);
+  let shipsOn = metafieldDate(variant.s, start) ?? metafieldDate(product.s, start);
   if (processing === null || shipsOn === null) {
     const facts = lineFacts(variant);
     for (const r of config.rules) {
@@ -191,14 +191,14 @@ function resolveTerms(config, variant, start) {
 }
 
 function lineFacts(variant) {
-  const p = variant.product;
+  const p = variant.p;
   const tags = new Set();
-  for (const t of p.hasTags ?? []) if (t.hasTag) tags.add(fold(t.tag));
+  for (const t of p.t ?? []) if (t.h) tags.add(fold(t.t));
   const collections = new Set();
-  for (const c of p.inCollections ?? []) if (c.isMember) collections.add(c.collectionId);
+  for (const c of p.c ?? []) if (c.m) collections.add(c.c);
   return {
-    variantId: numericId(variant.id), productId: numericId(p.id), handle: p.handle,
-    vendor: fold(p.vendor), type: fold(p.productType), tags, collections,
+    variantId: numericId(variant.i), productId: numericId(p.i), handle: p.h,
+    vendor: fold(p.v), type: fold(p.y), tags, collections,
   };
 }
 
@@ -218,8 +218,8 @@ function ruleMatches(config, r, f) {
 
 /** The processing_min/max_days pair of one level, as delivery reads it, or null. */
 function metafieldDays(owner) {
-  const min = metafieldInt(owner.processingMinDays);
-  const max = metafieldInt(owner.processingMaxDays);
+  const min = metafieldInt(owner.n);
+  const max = metafieldInt(owner.x);
   let d;
   if (min !== null && max !== null) d = [min, max];
   else if (min !== null) d = [min, min];
@@ -229,14 +229,14 @@ function metafieldDays(owner) {
 }
 
 function metafieldInt(m) {
-  if (!m || typeof m.value !== 'string' || !/^[+-]?[0-9]+$/.test(m.value)) return null;
-  const n = Number(m.value);
+  if (!m || typeof m.v !== 'string' || !/^[+-]?[0-9]+$/.test(m.v)) return null;
+  const n = Number(m.v);
   return n >= 0 && n <= MAX_DAYS ? n : null;
 }
 
 function metafieldDate(m, start) {
-  if (!m || typeof m.value !== 'string') return null;
-  const d = parseDate(m.value);
+  if (!m || typeof m.v !== 'string') return null;
+  const d = parseDate(m.v);
   return d === null ? null : d - start;
 }
 
