@@ -82,7 +82,7 @@ func (b *Bolt) SetFeedToken(ctx context.Context, shop, token string) error {
 
 // feedTokenKey is the shop's current token (in the shop's slot);
 // feedShopKey maps a token back to its shop (a slot of its own).
-func feedTokenKey(shop string) string  { return "leadtime:{" + shop + "}:feed_token" }
+func feedTokenKey(shop string) string { return "leadtime:{" + shop + "}:feed_token" }
 func feedShopKey(token string) string { return "leadtime:feed:" + token }
 
 // FeedToken returns the shop's feed token, or ErrNotFound.
