@@ -101,6 +101,7 @@ type Server struct {
 	wallClock   func() time.Time
 	ready       func(ctx context.Context) error
 	metrics     *Metrics
+	feeds       feedCache // the Merchant Center feeds, built in the background (handle_feed.go)
 }
 
 // New returns a Server for cfg.
@@ -208,6 +209,11 @@ func (s *Server) routes() *gin.Engine {
 	admin.GET("/holidays", s.handleAdminHolidays())
 	admin.GET("/checkout-function", s.handleAdminFunction())
 	admin.POST("/import", s.handleAdminImport())
+	admin.GET("/feed-token", s.handleAdminFeedToken())
+	admin.POST("/feed-token", s.handleAdminFeedTokenRotate())
+
+	// The Merchant Center supplemental feed: the token in the path is the secret.
+	r.GET("/feeds/google/:token/:file", s.handleFeed())
 
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())
