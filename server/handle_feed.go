@@ -113,7 +113,7 @@ func (s *Server) feedShop(ctx context.Context, token string) (string, error) {
 	if s.demo && token == DemoFeedToken && s.defaultShop != "" {
 		return s.defaultShop, nil
 	}
-	tokens, err := s.feedTokens()
+	tokens, err := s.tokenStore()
 	if err != nil {
 		return "", err
 	}
@@ -124,8 +124,11 @@ func (s *Server) feedShop(ctx context.Context, token string) (string, error) {
 	return shop, err
 }
 
-// feedTokens is the store's FeedTokens.
-func (s *Server) feedTokens() (FeedTokens, error) {
+// tokenStore is Config.FeedTokens, else the settings store's.
+func (s *Server) tokenStore() (FeedTokens, error) {
+	if s.feedTokens != nil {
+		return s.feedTokens, nil
+	}
 	ss, err := s.adminShops()
 	if err != nil {
 		return nil, err
@@ -336,7 +339,7 @@ func (s *Server) handleAdminFeedTokenRotate() gin.HandlerFunc {
 func (s *Server) feedTokenHandler(rotate bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx, domain := c.Request.Context(), c.GetString(adminShopKey)
-		tokens, err := s.feedTokens()
+		tokens, err := s.tokenStore()
 		if err != nil {
 			writeError(c, err)
 			return
