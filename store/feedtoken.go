@@ -132,3 +132,29 @@ func (r *Redis) SetFeedToken(ctx context.Context, shop, token string) error {
 	}
 	return nil
 }
+
+// deleteFeedToken forgets the shop's feed token (DeleteShop: shop/redact).
+func deleteFeedToken(tx *bbolt.Tx, shop []byte) error {
+	byShop, byToken := tx.Bucket(bucketFeedOf), tx.Bucket(bucketFeedTokens)
+	if byShop == nil || byToken == nil {
+		return nil
+	}
+	if token := byShop.Get(shop); token != nil {
+		if err := byToken.Delete(token); err != nil {
+			return err
+		}
+	}
+	return byShop.Delete(shop)
+}
+
+// deleteFeedToken forgets the shop's feed token (DeleteShop: shop/redact).
+func (r *Redis) deleteFeedToken(ctx context.Context, shop string) error {
+	token, err := r.rdb.GetDel(ctx, feedTokenKey(shop)).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return r.rdb.Del(ctx, feedShopKey(token)).Err()
+}

@@ -16,7 +16,8 @@ type feedTokenStore interface {
 // makes the old one unknown at once; shops do not see each other's.
 func TestFeedTokens(t *testing.T) {
 	forEach(t, func(t *testing.T, h harness) {
-		s := h.open(t, Options{}).(feedTokenStore)
+		api := h.open(t, Options{})
+		s := api.(feedTokenStore)
 		if _, err := s.FeedToken(ctx, shopA); !errors.Is(err, ErrNotFound) {
 			t.Errorf("FeedToken before any = %v, want ErrNotFound", err)
 		}
@@ -38,6 +39,19 @@ func TestFeedTokens(t *testing.T) {
 		}
 		if got, err := s.FeedToken(ctx, shopA); err != nil || got != "tok-a2" {
 			t.Errorf("FeedToken(%s) = %q, %v; want tok-a2", shopA, got, err)
+		}
+		// shop/redact forgets the token with the rest.
+		if err := api.DeleteShop(ctx, shopA); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.FeedShop(ctx, "tok-a2"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("FeedShop after DeleteShop = %v, want ErrNotFound", err)
+		}
+		if _, err := s.FeedToken(ctx, shopA); !errors.Is(err, ErrNotFound) {
+			t.Errorf("FeedToken after DeleteShop = %v, want ErrNotFound", err)
+		}
+		if got, err := s.FeedShop(ctx, "tok-b1"); err != nil || got != shopB {
+			t.Errorf("the other shop's token after DeleteShop = %q, %v", got, err)
 		}
 		if err := s.SetFeedToken(ctx, "not a shop", "x"); err == nil {
 			t.Errorf("SetFeedToken(bad shop) = nil, want an error")
