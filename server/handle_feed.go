@@ -74,8 +74,9 @@ type feedEntry struct {
 	err      error // the last build's failure, logged
 }
 
-// handleFeed handles "GET /feeds/google/:token/:file", file being
-// COUNTRY.tsv or COUNTRY.xml.
+// handleFeed handles "GET /feeds/google/:token/:file" (and HEAD, for
+// fetchers that look before they fetch), file being COUNTRY.tsv or
+// COUNTRY.xml.
 func (s *Server) handleFeed() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()

@@ -60,6 +60,9 @@ func TestFeedDemo(t *testing.T) {
 				t.Errorf("GET %s with %s: %d, want 304 and no body", tt.target, h[0], w.Code)
 			}
 		}
+		if w := e.do(t, "HEAD", tt.target, nil); w.Code != http.StatusOK || w.Header().Get("ETag") != etag {
+			t.Errorf("HEAD %s: %d, ETag %q; want 200 and %s", tt.target, w.Code, w.Header().Get("ETag"), etag)
+		}
 		if w := e.getFeed(t, tt.target, "If-None-Match", `"stale"`); w.Code != http.StatusOK {
 			t.Errorf("GET %s with another ETag: %d, want 200", tt.target, w.Code)
 		}

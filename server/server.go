@@ -219,6 +219,7 @@ func (s *Server) routes() *gin.Engine {
 
 	// The Merchant Center supplemental feed: the token in the path is the secret.
 	r.GET("/feeds/google/:token/:file", s.handleFeed())
+	r.HEAD("/feeds/google/:token/:file", s.handleFeed())
 
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())
