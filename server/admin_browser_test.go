@@ -17,8 +17,8 @@ import (
 // bbolt store, so that a save reaches the storefront at once) with its clock fixed, and runs
 // tests/browser/admin.mjs: add a rule, see an invalid range at the field, fix it and see the
 // preview change, save, reload, meet a concurrent save (412), restore, fetch the feed and give it a
-// new URL. Without node,
-// playwright-core (npm ci) or chromium it fails: a skipped browser test would hide a broken page.
+// new URL. Without node, playwright-core (npm ci) or chromium it fails: a skipped browser test
+// would hide a broken page.
 func TestAdminPageInBrowser(t *testing.T) {
 	node := browserNode(t)
 
