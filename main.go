@@ -74,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runCheck(args, stdout, stderr)
 	case "function-config":
 		return runFunctionConfig(args, time.Now, stdout, stderr)
+	case "feed":
+		return runFeed(args, time.Now, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -92,6 +94,8 @@ const usage = `usage:
         validate a settings document; print every problem and exit 1 if any
   leadtime function-config --config FILE [--at RFC3339]
         print the checkout function's config (the delivery customization's metafield)
+  leadtime feed --config FILE --country CC [--format tsv|xml] [--at RFC3339]
+        print the Google Merchant Center supplemental feed of the document's catalog
 `
 
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {

@@ -194,25 +194,38 @@ func (s *Shop) quote(item Item, r Route, ck *clock) (Answer, error) {
 		Ships: Window{NoDate, NoDate}, Delivery: Window{NoDate, NoDate},
 		ExpiresAt: ck.midnight,
 	}
-	t := s.resolveTerms(p, v)
-	a.Processing = Processing{
-		MinDays: t.processing.Min, MaxDays: t.processing.Max,
-		Readiness: t.readiness, Source: t.source, Rule: t.rule, ShipsOn: t.shipsOn,
-	}
-	if !inStock(v, a.Quantity) {
-		if v.InventoryPolicy != PolicyContinue {
-			return a, nil // sold out: no dates
-		}
-		// Step 4: sold on backorder, so the wait for stock is added.
-		a.Processing.Backorder = true
-		a.Processing.MinDays += s.backorder.Min
-		a.Processing.MaxDays += s.backorder.Max
+	var available bool
+	if a.Processing, available = s.processingFor(p, v, a.Quantity); !available {
+		return a, nil // sold out: no dates
 	}
 	if err := s.schedule(&a, ck); err != nil {
 		return Answer{}, err
 	}
 	a.Available = true
 	return a, nil
+}
+
+// processingFor is what applies to q of variant v of p: the terms of the
+// most specific level, plus the shop's backorder days when v is out of stock
+// and sold anyway (DESIGN §3 step 4). available is false when v is out of
+// stock and not sold on backorder. Quote and Handling both use it, so the
+// storefront and the Merchant Center feed cannot disagree.
+func (s *Shop) processingFor(p *Product, v *Variant, q int) (pr Processing, available bool) {
+	t := s.resolveTerms(p, v)
+	pr = Processing{
+		MinDays: t.processing.Min, MaxDays: t.processing.Max,
+		Readiness: t.readiness, Source: t.source, Rule: t.rule, ShipsOn: t.shipsOn,
+	}
+	if !inStock(v, q) {
+		if v.InventoryPolicy != PolicyContinue {
+			return pr, false
+		}
+		// Sold on backorder, so the wait for stock is added.
+		pr.Backorder = true
+		pr.MinDays += s.backorder.Min
+		pr.MaxDays += s.backorder.Max
+	}
+	return pr, true
 }
 
 // schedule fills in the dates, cutoff and expiry of an available answer

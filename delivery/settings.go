@@ -35,6 +35,8 @@ type Settings struct {
 	Messages map[string]map[string]string `json:"messages,omitempty"`
 	// StorefrontOrigins are extra CORS origins for the public storefront API.
 	StorefrontOrigins []string `json:"storefront_origins,omitempty"`
+	// Feed configures the Google Merchant Center feed.
+	Feed *FeedSettings `json:"feed,omitempty"`
 	// Catalog describes products offline, as Shopify would; used while the
 	// shop has no Admin API token (the demo shop, `leadtime quote`).
 	Catalog []Product `json:"catalog,omitempty"`

@@ -143,6 +143,7 @@ func Compile(st *Settings) (*Shop, error) {
 	s.destHolidays = st.Shipping.DestinationHolidays == nil || *st.Shipping.DestinationHolidays
 	s.checkZones(&ps, st.Shipping.Zones)
 	s.checkCatalog(&ps, st.Catalog)
+	checkFeed(&ps, st.Feed)
 	for _, check := range extraChecks {
 		check(&ps, st)
 	}

@@ -16,8 +16,9 @@ import (
 // against an in-process server wired as serve.go wires demo mode (the demo shop served through a
 // bbolt store, so that a save reaches the storefront at once) with its clock fixed, and runs
 // tests/browser/admin.mjs: add a rule, see an invalid range at the field, fix it and see the
-// preview change, save, reload, meet a concurrent save (412), restore. Without node,
-// playwright-core (npm ci) or chromium it fails: a skipped browser test would hide a broken page.
+// preview change, save, reload, meet a concurrent save (412), restore, fetch the feed and give it a
+// new URL. Without node, playwright-core (npm ci) or chromium it fails: a skipped browser test
+// would hide a broken page.
 func TestAdminPageInBrowser(t *testing.T) {
 	node := browserNode(t)
 

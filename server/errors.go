@@ -66,6 +66,7 @@ var errorKinds = []struct {
 	{ErrTooLarge, http.StatusRequestEntityTooLarge, "too_large"},
 	{ErrUnsupportedType, http.StatusUnsupportedMediaType, "unsupported_content_type"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{ErrFeedBuilding, http.StatusServiceUnavailable, "feed_building"},
 }
 
 // errorStatus maps err to its HTTP status and error code.

@@ -74,6 +74,9 @@ type Config struct {
 	// nil keeps them per instance. Its client should have
 	// ContextTimeoutEnabled, so that a hung Redis costs at most 50 ms.
 	RateLimitRedis redis.UniversalClient
+	// FeedTokens keeps the Merchant Center feed tokens; nil means the
+	// settings store, when it keeps them (store.Bolt and store.Redis do).
+	FeedTokens FeedTokens
 }
 
 // Server serves Leadtime's routes.
@@ -101,6 +104,8 @@ type Server struct {
 	wallClock   func() time.Time
 	ready       func(ctx context.Context) error
 	metrics     *Metrics
+	feeds       feedCache  // the Merchant Center feeds, built in the background (handle_feed.go)
+	feedTokens  FeedTokens // Config.FeedTokens
 }
 
 // New returns a Server for cfg.
@@ -129,6 +134,7 @@ func New(cfg Config) *Server {
 	s.apiKey, s.apiSecret = cfg.APIKey, cfg.APISecret
 	s.app, s.wallClock, s.ready = cfg.App, cfg.WallClock, cfg.Ready
 	s.settings = cfg.Settings
+	s.feedTokens = cfg.FeedTokens
 	if s.wallClock == nil {
 		s.wallClock = time.Now
 	}
@@ -208,6 +214,12 @@ func (s *Server) routes() *gin.Engine {
 	admin.GET("/holidays", s.handleAdminHolidays())
 	admin.GET("/checkout-function", s.handleAdminFunction())
 	admin.POST("/import", s.handleAdminImport())
+	admin.GET("/feed-token", s.handleAdminFeedToken())
+	admin.POST("/feed-token", s.handleAdminFeedTokenRotate())
+
+	// The Merchant Center supplemental feed: the token in the path is the secret.
+	r.GET("/feeds/google/:token/:file", s.handleFeed())
+	r.HEAD("/feeds/google/:token/:file", s.handleFeed())
 
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())

@@ -147,10 +147,11 @@ func (e *e2e) instance(t *testing.T) (http.Handler, *cache.Cache) {
 	srv := server.New(server.Config{
 		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: e2eAPISecret,
-		Ready:     func(ctx context.Context) error { return errors.Join(e.flaky.Ping(ctx), shared.Ping(ctx)) },
-		Logger:    logger,
-		Now:       e.now.Now,  // quotes at a fixed instant,
-		WallClock: e.wall.Now, // and checks signatures at another: the real time the test started
+		Ready:      func(ctx context.Context) error { return errors.Join(e.flaky.Ping(ctx), shared.Ping(ctx)) },
+		Logger:     logger,
+		Now:        e.now.Now,  // quotes at a fixed instant,
+		WallClock:  e.wall.Now, // and checks signatures at another: the real time the test started
+		FeedTokens: e.store,
 	})
 	return srv.Handler(), shared
 }
@@ -1059,4 +1060,57 @@ func TestShopifyWebhookInvalidation(t *testing.T) {
 	if w.Code < 400 || w.Code >= 500 {
 		t.Errorf("products/update with a bad payload: status %d, want a 4xx\n%s", w.Code, w.Body)
 	}
+}
+
+// TestShopifyFeed: the Merchant Center feed of an installed shop comes from
+// the Admin API (one catalog page for 52 variants), and a products/update
+// webhook retires it: the next fetch gets the previous feed while the new
+// one is built, then the new one.
+func TestShopifyFeed(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t)
+	e.install(t, e2eShop)
+	if err := e.store.SetFeedToken(context.Background(), e2eShop, "e2e-feed-token"); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.SetThrottle(1e6, 1e6) // install spent the bucket; its refill is not under test here
+	const target = "/feeds/google/e2e-feed-token/SE.tsv"
+	var first *httptest.ResponseRecorder
+	if n := e.calls(func() { first = e.get(target) }); n != 1 {
+		t.Errorf("first fetch: %d Admin API calls, want 1 (one catalog page)", n)
+	}
+	if first.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", target, first.Code, first.Body)
+	}
+	body := first.Body.String()
+	for _, row := range []string{"id\tmin_handling_time\tmax_handling_time\n", "shopify_SE_1001_2001\t5\t8\n", "shopify_SE_1002_2002\t2\t2\n", "shopify_SE_3049_4049\t2\t2\n"} {
+		if !strings.Contains(body, row) {
+			t.Errorf("feed lacks %q:\n%s", row, body)
+		}
+	}
+	if n := strings.Count(body, "\n"); n != 1+2+cartProducts {
+		t.Errorf("%d lines, want a header and %d rows", n, 2+cartProducts)
+	}
+	if n := e.calls(func() { e.get(target) }); n != 0 {
+		t.Errorf("a second fetch: %d Admin API calls, want 0", n)
+	}
+
+	p := e2eProducts()[0]
+	p.Metafields = map[string]string{"leadtime.processing_min_days": "9", "leadtime.processing_max_days": "12"}
+	e.fake.AddProduct(e2eShop, p)
+	if w := e.webhook("products/update", e2eShop, "", []byte(`{"id":1001,"handle":"wool-sweater","variants":[{"id":2001}]}`)); w.Code != http.StatusOK {
+		t.Fatalf("products/update: %d %s", w.Code, w.Body)
+	}
+	var after *httptest.ResponseRecorder
+	for range 1000 { // until the rebuilt feed, an event, not a time
+		if after = e.get(target); after.Header().Get("ETag") != first.Header().Get("ETag") {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if !strings.Contains(after.Body.String(), "shopify_SE_1001_2001\t9\t12\n") {
+		t.Errorf("after products/update the sweater is not 9–12 days:\n%s", after.Body)
+	}
+	w := e.get("/feeds/google/another-token/SE.tsv")
+	checkError(t, "GET an unknown token", w.Code, w.Header(), w.Body.Bytes(), http.StatusNotFound, "not_found")
 }

@@ -165,6 +165,10 @@ type Options struct {
 	// it when no rule of the shop's settings matches on collections; the
 	// server decides per shop. An App ignores it.
 	SkipCollections bool
+	// Sleep waits between the pages of Catalog while the cost bucket
+	// refills (default: a timer that ctx cancels). Tests pass one that
+	// advances a fake clock.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // RetryPolicy bounds the ctx-aware retries of a request on THROTTLED, 429,
@@ -263,6 +267,7 @@ type Client struct {
 	log    *slog.Logger
 	onCost func(requested, actual, available float64)
 	retry  RetryPolicy
+	sleep  func(ctx context.Context, d time.Duration) error
 	// queries are the product loader's documents: with collections, or
 	// without (Options.SkipCollections).
 	queries *productQueries
@@ -288,7 +293,11 @@ func NewClient(shop, token string, opts Options) (*Client, error) {
 	if opts.SkipCollections {
 		q = withoutCollections
 	}
-	return &Client{shop: shop, token: token, http: hc, log: logger(opts), onCost: opts.OnCost, retry: opts.Retry, queries: q}, nil
+	sleep := opts.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	return &Client{shop: shop, token: token, http: hc, log: logger(opts), onCost: opts.OnCost, retry: opts.Retry, queries: q, sleep: sleep}, nil
 }
 
 // Shop returns the shop's myshopify.com domain.
@@ -412,14 +421,20 @@ func (c *queryCost) refillWait() time.Duration {
 // graphQL sends one document (op is its operation name) with retries, and
 // decodes its "data" into out.
 func (c *Client) graphQL(ctx context.Context, op, doc string, vars map[string]any, out any) error {
+	return c.graphQLCost(ctx, op, doc, vars, out, nil)
+}
+
+// graphQLCost is graphQL that also keeps the last answer's extensions.cost
+// in cost (when not nil), for callers that pace themselves (Catalog).
+func (c *Client) graphQLCost(ctx context.Context, op, doc string, vars map[string]any, out any, cost *queryCost) error {
 	body := graphQLRequest{Query: doc, OperationName: op, Variables: vars}
 	return c.retry.run(ctx, c.log.With("shop", c.shop), op, func(ctx context.Context) error {
-		return c.post(ctx, op, body, out)
+		return c.post(ctx, op, body, out, cost)
 	})
 }
 
 // post sends one GraphQL request and classifies its outcome.
-func (c *Client) post(ctx context.Context, op string, body graphQLRequest, out any) error {
+func (c *Client) post(ctx context.Context, op string, body graphQLRequest, out any, cost *queryCost) error {
 	gs, err := goshopifyClient(goshopify.App{}, c.shop, c.token, c.http)
 	if err != nil {
 		return err
@@ -458,6 +473,9 @@ func (c *Client) post(ctx context.Context, op string, body graphQLRequest, out a
 		return &transientError{kind: ErrUnavailable, status: resp.StatusCode, err: fmt.Errorf("decoding answer: %w", err)}
 	}
 	c.cost(log, r.Extensions.Cost)
+	if cost != nil && r.Extensions.Cost != nil {
+		*cost = *r.Extensions.Cost
+	}
 	if len(r.Errors) > 0 {
 		e := &GraphQLError{Op: op}
 		for _, it := range r.Errors {

@@ -232,7 +232,36 @@ const mutationMetafieldsSet = `mutation LeadtimeMetafieldsSet($metafields: [Meta
 `
 
 // documents lists every document above by name, for the schema test.
+// queryCatalog pages through the variants of the shop's active products,
+// each with its product, for the Merchant Center feed (Client.Catalog).
+// Requested cost: 2 + first × variantNodeCost; with first = 26, 990.
+const queryCatalog = `query LeadtimeCatalog($first: Int!, $after: String) {
+  productVariants(first: $first, after: $after, query: "product_status:ACTIVE") {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      ...LeadtimeVariant
+      product { ...LeadtimeProduct ...LeadtimeCollections }
+    }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeCollections + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// queryCatalogLean is queryCatalog without collections. Requested cost:
+// 2 + first × leanVariantNodeCost; with first = 90, 992.
+const queryCatalogLean = `query LeadtimeCatalogLean($first: Int!, $after: String) {
+  productVariants(first: $first, after: $after, query: "product_status:ACTIVE") {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      ...LeadtimeVariant
+      product { ...LeadtimeProduct }
+    }
+  }
+}
+` + fragmentLeadtimeProduct + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
 var documents = map[string]string{
+	"QueryCatalog":                 queryCatalog,
+	"QueryCatalogLean":             queryCatalogLean,
 	"QueryProduct":                 queryProduct,
 	"QueryProductByHandle":         queryProductByHandle,
 	"QueryVariantProducts":         queryVariantProducts,

@@ -348,6 +348,9 @@ func (b *Bolt) DeleteShop(ctx context.Context, shop string) error {
 		if err := tx.Bucket(bucketTokens).Delete(key); err != nil {
 			return err
 		}
+		if err := deleteFeedToken(tx, key); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketShops).Delete(key)
 	})
 }

@@ -412,7 +412,10 @@ func (r *Redis) DeleteShop(ctx context.Context, shop string) error {
 	err := checkShop(shop)
 	if err == nil {
 		k := keysFor(shop)
-		err = r.rdb.Del(ctx, k.settings, k.history, k.token, k.meta).Err()
+		err = r.deleteFeedToken(ctx, shop)
+		if err == nil {
+			err = r.rdb.Del(ctx, k.settings, k.history, k.token, k.meta).Err()
+		}
 	}
 	if err == nil {
 		err = r.rdb.SRem(ctx, shopsKey, shop).Err()

@@ -197,6 +197,7 @@
     renderShipping();
     renderMessages();
     renderOrigins();
+    renderFeed();
     renderPreviewControls();
     updateSaveState();
   }
@@ -546,6 +547,29 @@
     }[kind] || kind;
   }
 
+  function renderFeed() {
+    const f = doc.feed || {};
+    $('f-feed-id-format').value = f.id_format || '';
+    $('f-feed-shipping').checked = !!f.shipping;
+  }
+  function setFeed(key, value) {
+    const f = { ...(doc.feed || {}) };
+    if (value) f[key] = value; else delete f[key];
+    if (Object.keys(f).length) doc.feed = f; else delete doc.feed;
+    changed();
+  }
+  // loadFeedToken shows the feed URL; rotate asks for a new one.
+  async function loadFeedToken(rotate) {
+    const res = await api(rotate ? 'POST' : 'GET', '/admin/api/feed-token');
+    if (!res.ok) {
+      $('f-feed-url').value = '';
+      $('f-feed-url-hint').textContent = errorMessage(res);
+      return;
+    }
+    $('f-feed-url').value = res.data.tsv_url;
+    if (rotate) announce('New feed URL made. The old one no longer works: update Merchant Center.');
+  }
+
   function renderOrigins() {
     $('f-origins').value = (doc.storefront_origins || []).join('\n');
     const note = $('catalog-note');
@@ -580,6 +604,11 @@
       const origins = splitList(e.target.value.replace(/,/g, '\n'));
       if (origins.length) doc.storefront_origins = origins; else delete doc.storefront_origins;
       changed();
+    });
+    $('f-feed-id-format').addEventListener('input', (e) => setFeed('id_format', e.target.value.trim()));
+    $('f-feed-shipping').addEventListener('change', (e) => setFeed('shipping', e.target.checked));
+    $('feed-rotate').addEventListener('click', () => {
+      if (window.confirm('Make a new feed URL? The current one stops working at once.')) loadFeedToken(true);
     });
     $('add-calendar').addEventListener('click', () => {
       const code = $('f-add-calendar').value;
@@ -1091,6 +1120,7 @@
     runPreview();
     loadHistory();
     loadFunctionStatus();
+    loadFeedToken(false);
   }
 
   // ---- the checkout function ---------------------------------------------------------------

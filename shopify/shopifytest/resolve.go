@@ -131,6 +131,11 @@ func (queryRoot) field(ec *execution, name string, args map[string]any) (any, er
 		return []any{mapObj{"ShopLocale", map[string]any{
 			"locale": st.info.Locale, "name": st.info.Locale, "primary": true, "published": true,
 		}}}, nil
+	case "productVariants":
+		if err := ec.need(name, "read_products"); err != nil {
+			return nil, err
+		}
+		return ec.productVariants(args)
 	case "deliveryCustomizations":
 		return ec.deliveryCustomizations()
 	case "deliveryPromiseSettings":

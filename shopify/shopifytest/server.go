@@ -83,6 +83,9 @@ type Product struct {
 	// as Shopify stores them: strings, unvalidated without a definition.
 	Metafields map[string]string
 	Variants   []Variant
+	// Status is ACTIVE (the default when empty), DRAFT or ARCHIVED, for
+	// productVariants(query: "product_status:…").
+	Status string
 }
 
 // Variant is a variant of a fake product.
@@ -387,6 +390,18 @@ func (s *Server) SetDown(down bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.down = down
+}
+
+// SetClock replaces the clock the cost buckets refill by (default
+// time.Now), so that a test can measure in simulated seconds what a long
+// crawl would wait at the real restore rate.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+	for _, st := range s.shops {
+		st.refilled = now()
+	}
 }
 
 // SetThrottle changes the cost bucket of every shop: its size and refill

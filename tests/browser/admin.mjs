@@ -201,6 +201,19 @@ try {
   await page.locator('#h-versions').scrollIntoViewIfNeeded();
   await shot(page, '6-restored');
 
+  // 7. The Merchant Center feed: its URL works; a new URL stops the old one.
+  const feedURL = page.locator('#f-feed-url');
+  await page.waitForFunction(() => /\/feeds\/google\/.+\/SE\.tsv$/.test(document.getElementById('f-feed-url').value));
+  const oldURL = await feedURL.inputValue();
+  const feed = await fetch(oldURL);
+  assert.equal(feed.status, 200, `GET ${oldURL}`);
+  assert.match(await feed.text(), /^id\tmin_handling_time\tmax_handling_time/);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'New feed URL' }).click();
+  await page.waitForFunction((old) => { const v = document.getElementById('f-feed-url').value; return v && v !== old; }, oldURL);
+  assert.equal((await fetch(oldURL)).status, 404, 'the old feed URL is gone');
+  assert.equal((await fetch(await feedURL.inputValue())).status, 200, 'the new feed URL works');
+
   // A phone-sized screen: one column, nothing wider than the screen.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
