@@ -38,21 +38,21 @@ type ShopifyApp struct {
 	// means the wall clock.
 	Now func() time.Time
 
-	app    *shopify.App
-	tokens sync.Map // shop → knownToken, read from the store at most every shopRecheck
+	// appOnce guards app and appErr: handlers call oauth concurrently,
+	// so the lazy fill must be synchronised (issue 11 item 3).
+	appOnce sync.Once
+	app     *shopify.App
+	appErr  error
+	tokens  sync.Map // shop → knownToken, read from the store at most every shopRecheck
 }
 
 // oauth returns the OAuth side of the app, made once.
+// The credentials never change after start, so a failure is kept too.
 func (a *ShopifyApp) oauth() (*shopify.App, error) {
-	if a.app != nil {
-		return a.app, nil
-	}
-	app, err := shopify.NewApp(a.APIKey, a.APISecret, a.Options)
-	if err != nil {
-		return nil, err
-	}
-	a.app = app
-	return app, nil
+	a.appOnce.Do(func() {
+		a.app, a.appErr = shopify.NewApp(a.APIKey, a.APISecret, a.Options)
+	})
+	return a.app, a.appErr
 }
 
 // Client returns the Admin API client of an installed shop, or an error
