@@ -120,8 +120,9 @@ type Suggestion struct {
 	Current      delivery.Days `json:"current"`
 	// Suggested is p5–p95 of the real days.
 	Suggested delivery.Days `json:"suggested"`
-	// KeptRate is the share of lines kept with the current max; WouldKeep
-	// the share whose real days are within the suggested max.
+	// KeptRate is the share of lines kept with the current max (for
+	// transit: carried within it); WouldKeep the share whose real days are
+	// within the suggested max.
 	KeptRate  float64 `json:"kept_rate"`
 	WouldKeep float64 `json:"would_keep"`
 	// Path is the settings document path the suggestion changes

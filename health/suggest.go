@@ -61,9 +61,10 @@ func suggest(shop *delivery.Shop, rep *ShopReport) []Suggestion {
 }
 
 // fromMetafields reports whether a product group's latest line got its
-// time from the product's or a variant's metafields.
+// time from the product's metafields. Variant metafields are left out: a
+// product's lines then mix variants with different times.
 func fromMetafields(g Group) bool {
-	return g.Source == delivery.SourceProductMetafield || g.Source == delivery.SourceVariantMetafield
+	return g.Source == delivery.SourceProductMetafield
 }
 
 func processingSuggestion(g Group, cur delivery.Days, path string) Suggestion {
@@ -81,7 +82,9 @@ func transitSuggestion(g Group, cur delivery.Days, path string) Suggestion {
 	sug := delivery.Days{Min: d.P5, Max: d.P95}
 	return Suggestion{
 		Kind: "transit", Key: g.Key, Label: g.Label, Fulfillments: g.Transit.N,
-		Current: cur, Suggested: sug, KeptRate: g.DeliveredKeptRate,
+		// Transit's own kept rate: a parcel that shipped late may still
+		// have been carried within the promised transit.
+		Current: cur, Suggested: sug, KeptRate: share(d.Counts, d.N, cur.Max),
 		WouldKeep: share(d.Counts, d.N, sug.Max), Path: path, Changes: sug != cur,
 	}
 }
