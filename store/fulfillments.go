@@ -157,3 +157,68 @@ func (r *Redis) Fulfillments(ctx context.Context, shop string) ([][]byte, error)
 	}
 	return out, nil
 }
+
+// PutFulfillments stores many fulfilments in one transaction (a backfill,
+// the demo's history), each idempotently as PutFulfillment does, and
+// returns how many changed.
+func (b *Bolt) PutFulfillments(ctx context.Context, shop string, recs map[int64][]byte) (changed int, err error) {
+	err = b.update(ctx, fmt.Sprintf("PutFulfillments(%q, %d)", shop, len(recs)), func(tx *bbolt.Tx) error {
+		changed = 0
+		if err := checkShop(shop); err != nil {
+			return err
+		}
+		root, err := tx.CreateBucketIfNotExists(bucketFulfillments)
+		if err != nil {
+			return err
+		}
+		fb, err := root.CreateBucketIfNotExists([]byte(shop))
+		if err != nil {
+			return err
+		}
+		for id, rec := range recs {
+			if err := checkFulfillment(id, rec); err != nil {
+				return err
+			}
+			key := fulfillmentKey(id)
+			if bytes.Equal(fb.Get(key), rec) {
+				continue
+			}
+			changed++
+			if err := fb.Put(key, bytes.Clone(rec)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return changed, err
+}
+
+// PutFulfillments stores many fulfilments in one pipeline, each
+// idempotently as PutFulfillment does, and returns how many changed.
+func (r *Redis) PutFulfillments(ctx context.Context, shop string, recs map[int64][]byte) (int, error) {
+	op := fmt.Sprintf("PutFulfillments(%q, %d)", shop, len(recs))
+	if err := checkShop(shop); err != nil {
+		return 0, r.wrap(op, err)
+	}
+	for id, rec := range recs {
+		if err := checkFulfillment(id, rec); err != nil {
+			return 0, r.wrap(op, err)
+		}
+	}
+	key := fulfillmentsKey(shop)
+	pipe := r.rdb.Pipeline()
+	cmds := make([]*redis.Cmd, 0, len(recs))
+	for id, rec := range recs {
+		cmds = append(cmds, putFulfillmentScript.Run(ctx, pipe, []string{key}, strconv.FormatInt(id, 10), rec))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, r.wrap(op, err)
+	}
+	changed := 0
+	for _, c := range cmds {
+		if n, _ := c.Int(); n == 1 {
+			changed++
+		}
+	}
+	return changed, nil
+}

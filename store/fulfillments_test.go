@@ -20,6 +20,7 @@ import (
 // fulfillmentAPI is what the server's health recording consumes.
 type fulfillmentAPI interface {
 	PutFulfillment(ctx context.Context, shop string, id int64, rec []byte) (bool, error)
+	PutFulfillments(ctx context.Context, shop string, recs map[int64][]byte) (int, error)
 	Fulfillments(ctx context.Context, shop string) ([][]byte, error)
 }
 
@@ -72,6 +73,14 @@ func TestFulfillments(t *testing.T) {
 					t.Errorf("PutFulfillment(%q, %d, %q) = nil error, want one", bad.shop, bad.id, bad.rec)
 				}
 			}
+
+			// A batch: one new, one the same, one changed.
+			n, err := f.PutFulfillments(ctx, shop, map[int64][]byte{
+				3: []byte(`[{"fulfillment_id":3}]`), 9: []byte(`[{"fulfillment_id":9}]`), 7: []byte(`[{"fulfillment_id":7}]`)})
+			if err != nil || n != 2 {
+				t.Errorf("PutFulfillments = %d, %v; want 2 changed", n, err)
+			}
+			assertFulfillments(t, f, shop, `[{"fulfillment_id":3}]`, `[{"fulfillment_id":7}]`, `[{"fulfillment_id":9}]`)
 
 			// shop/redact takes the records with everything else.
 			if err := s.(storeAPI).DeleteShop(ctx, shop); err != nil {
