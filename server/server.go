@@ -208,6 +208,7 @@ func (s *Server) routes() *gin.Engine {
 	admin.GET("/holidays", s.handleAdminHolidays())
 	admin.GET("/checkout-function", s.handleAdminFunction())
 	admin.POST("/import", s.handleAdminImport())
+	admin.GET("/health", s.handleAdminHealth())
 
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())
