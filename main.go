@@ -4,6 +4,7 @@
 //	leadtime [serve] [--config FILE]      run the server (the demo shop by default)
 //	leadtime quote --config FILE --at T   print the answer the API would give at T
 //	leadtime check FILE                   validate a settings document
+//	leadtime health --config FILE --history FILE.jsonl   measure promises against fulfilments
 package main
 
 import (
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runFunctionConfig(args, time.Now, stdout, stderr)
 	case "feed":
 		return runFeed(args, time.Now, stdout, stderr)
+	case "health":
+		return runHealth(args, time.Now, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -96,6 +99,8 @@ const usage = `usage:
         print the checkout function's config (the delivery customization's metafield)
   leadtime feed --config FILE --country CC [--format tsv|xml] [--at RFC3339]
         print the Google Merchant Center supplemental feed of the document's catalog
+  leadtime health --config FILE --history FILE.jsonl [--at RFC3339] [--window 30|90] [--json]
+        print the promise health report: kept promises, real times, suggestions
 `
 
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {

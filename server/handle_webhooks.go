@@ -39,6 +39,8 @@ func (s *Server) webhookHandlers() map[string]func(ctx context.Context, shop str
 		"inventory_levels/update": s.onInventoryUpdate,
 		"shop/update":             s.onShopUpdate,
 		"orders/create":           s.onOrderCreate,
+		"fulfillments/create":     s.onFulfillment,
+		"fulfillments/update":     s.onFulfillment,
 		"app/uninstalled":         s.onUninstalled,
 		"shop/redact":             s.onShopRedact,
 		"customers/data_request":  noCustomerData,
@@ -261,6 +263,8 @@ func (s *Server) forgetShop(ctx context.Context, shop string) {
 }
 
 // noCustomerData answers the customer privacy webhooks: Leadtime stores no
-// customer data at all (order promises live in Shopify, on the order), so
-// there is nothing to report or redact.
+// customer data at all (order promises live in Shopify, on the order; the
+// fulfilment records of promise health hold order, line, product and
+// variant ids, dates, zone, method and destination country code, never a
+// name, address, email or phone), so there is nothing to report or redact.
 func noCustomerData(context.Context, string, []byte) error { return nil }

@@ -221,6 +221,8 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/feeds/google/:token/:file", s.handleFeed())
 	r.HEAD("/feeds/google/:token/:file", s.handleFeed())
 
+	admin.GET("/health", s.handleAdminHealth())
+
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())
 	}

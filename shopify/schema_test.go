@@ -327,6 +327,8 @@ func TestFakeAnswersHaveShopifyShapes(t *testing.T) {
 		{"metafields refused", mutationMetafieldsSet, map[string]any{"metafields": []any{
 			map[string]any{"ownerId": GID("Product", 1001), "namespace": "leadtime", "key": "processing_min_days", "value": "soon"},
 		}}},
+		{"order promise", queryOrderPromise, map[string]any{"id": GID("Order", 5)}},
+		{"unknown order", queryOrderPromise, map[string]any{"id": GID("Order", 6)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,260 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/health"
+	"github.com/leadtime-app/leadtime/shopify"
+)
+
+// Promise health (issue 12): every fulfilment of an order that carries a
+// frozen promise is recorded per line (package health), and the settings
+// page reads a report of kept promises and suggested times.
+
+// FulfillmentStore is what promise health needs of the store (store.Bolt
+// and store.Redis have it): fulfilment records, idempotent by fulfilment
+// id. Declared here, where it is used; a ShopStore without it records
+// nothing.
+type FulfillmentStore interface {
+	PutFulfillment(ctx context.Context, shop string, id int64, rec []byte) (bool, error)
+	PutFulfillments(ctx context.Context, shop string, recs map[int64][]byte) (int, error)
+	Fulfillments(ctx context.Context, shop string) ([][]byte, error)
+}
+
+// fulfillmentPayload is the part of fulfillments/create and
+// fulfillments/update Leadtime reads (the REST Fulfillment resource, as
+// Shopify sends it). The payload's destination, email and tracking are
+// customer data and are never read.
+type fulfillmentPayload struct {
+	ID             int64     `json:"id"`
+	OrderID        int64     `json:"order_id"`
+	Status         string    `json:"status"` // pending, open, success, cancelled, error, failure
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	ShipmentStatus *string   `json:"shipment_status"` // null, label_printed, in_transit, …, delivered
+	LineItems      []struct {
+		ID        int64  `json:"id"`
+		ProductID *int64 `json:"product_id"`
+		VariantID *int64 `json:"variant_id"`
+	} `json:"line_items"`
+}
+
+// frozenPromise is the order metafield leadtime.promise: the cart answer
+// quoted for the order (DESIGN §5), of which health needs the lines.
+type frozenPromise struct {
+	QuotedAt time.Time        `json:"quoted_at"`
+	Country  string           `json:"country"`
+	Zone     string           `json:"zone"`
+	Method   string           `json:"method"`
+	Lines    []*ProductAnswer `json:"lines"`
+}
+
+// fulfillmentStore returns the app's store as a FulfillmentStore.
+func (s *Server) fulfillmentStore() (FulfillmentStore, bool) {
+	ss, err := s.adminShops()
+	if err != nil {
+		return nil, false
+	}
+	fs, ok := ss.Store.(FulfillmentStore)
+	return fs, ok
+}
+
+// onFulfillment records a fulfilment against the order's frozen promise.
+// A replay, or an update that changes nothing Leadtime keeps, writes the
+// same bytes and changes nothing. A fulfilment that did not ship
+// (cancelled, error, failure), of an order without a promise, or of lines
+// the promise does not name, records nothing.
+func (s *Server) onFulfillment(ctx context.Context, shop string, body []byte) error {
+	var f fulfillmentPayload
+	if err := json.Unmarshal(body, &f); err != nil || f.ID <= 0 || f.OrderID <= 0 || f.CreatedAt.IsZero() {
+		return badParam("invalid_webhook", "not a fulfillment payload")
+	}
+	switch f.Status {
+	case "cancelled", "error", "failure":
+		return nil
+	}
+	fs, ok := s.fulfillmentStore()
+	if !ok {
+		return nil
+	}
+	compiled, err := s.app.Shops.Shop(ctx, shop)
+	if err != nil {
+		return fmt.Errorf("fulfillment %d: %w", f.ID, err)
+	}
+	client, err := s.app.clientFor(ctx, shop, false)
+	if err != nil {
+		return fmt.Errorf("fulfillment %d: %w", f.ID, err)
+	}
+	doc, err := client.OrderPromise(ctx, f.OrderID)
+	if errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable) {
+		return fmt.Errorf("fulfillment %d: %w: %v", f.ID, errTransient, err)
+	}
+	if err != nil {
+		return fmt.Errorf("fulfillment %d: %w", f.ID, err)
+	}
+	if doc == nil {
+		return nil
+	}
+	var p frozenPromise
+	if err := json.Unmarshal(doc, &p); err != nil {
+		s.log.WarnContext(ctx, "order promise is not a cart answer; fulfilment not recorded", "shop", shop, "order", f.OrderID, "err", err)
+		return nil
+	}
+	lines := fulfillmentRecords(&f, &p, compiled.Location())
+	if len(lines) == 0 {
+		return nil
+	}
+	rec, err := health.EncodeFulfillment(lines)
+	if err != nil {
+		return err
+	}
+	if _, err := fs.PutFulfillment(ctx, shop, f.ID, rec); err != nil {
+		return fmt.Errorf("%w: %v", errTransient, err)
+	}
+	return nil
+}
+
+// fulfillmentRecords makes one health.Record per fulfilled line that the
+// promise names, matched by variant, else by product.
+func fulfillmentRecords(f *fulfillmentPayload, p *frozenPromise, loc *time.Location) []health.Record {
+	var delivered *delivery.Date
+	if f.ShipmentStatus != nil && *f.ShipmentStatus == "delivered" && !f.UpdatedAt.IsZero() {
+		// The REST payload has no delivered-at: the update that says
+		// "delivered" is the day Shopify learnt it.
+		d := health.ShipDate(f.UpdatedAt, loc)
+		delivered = &d
+	}
+	var out []health.Record
+	for _, li := range f.LineItems {
+		line := promiseLine(p, li.VariantID, li.ProductID)
+		if line == nil || line.Processing == nil || line.Ships == nil || line.Delivery == nil {
+			continue
+		}
+		r := health.Record{
+			FulfillmentID: f.ID, OrderID: f.OrderID, LineItemID: li.ID,
+			ProductID: line.ProductID, VariantID: line.VariantID,
+			Source: line.Processing.Source, Rule: line.Processing.Rule,
+			Zone: p.Zone, Method: p.Method, Country: p.Country,
+			OrderedAt:  p.QuotedAt,
+			Processing: delivery.Days{Min: line.Processing.MinDays, Max: line.Processing.MaxDays},
+			ShipsOn:    line.Processing.ShipsOn, Backorder: line.Processing.Backorder,
+			Ships:       health.Window{Earliest: line.Ships.Earliest, Latest: line.Ships.Latest},
+			Delivery:    health.Window{Earliest: line.Delivery.Earliest, Latest: line.Delivery.Latest},
+			ShippedOn:   health.ShipDate(f.CreatedAt, loc),
+			DeliveredOn: delivered,
+		}
+		if r.Validate() == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func promiseLine(p *frozenPromise, variantID, productID *int64) *ProductAnswer {
+	for _, l := range p.Lines {
+		if l != nil && variantID != nil && l.VariantID == *variantID {
+			return l
+		}
+	}
+	for _, l := range p.Lines {
+		if l != nil && productID != nil && l.ProductID == *productID {
+			return l
+		}
+	}
+	return nil
+}
+
+// handleAdminHealth handles "GET /admin/api/health?window=30|90": the
+// shop's promise health report (health.Report) over the window.
+func (s *Server) handleAdminHealth() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, domain := c.Request.Context(), c.GetString(adminShopKey)
+		window := health.Window30
+		if w := c.Query("window"); w != "" {
+			n, err := strconv.Atoi(w)
+			if err != nil || (n != health.Window30 && n != health.Window90) {
+				writeError(c, badParam("invalid_window", "window %q: use 30 or 90 (days)", truncate(w)))
+				return
+			}
+			window = n
+		}
+		ss, err := s.adminShops()
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		shop, err := ss.Shop(ctx, domain)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		records, err := s.healthRecords(ctx, shop)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, health.Report(shop, records, s.now(), window))
+	}
+}
+
+// healthRecords reads the shop's records. In demo mode a shop without any
+// gets the seeded generated history first, so the demo shows the loop.
+func (s *Server) healthRecords(ctx context.Context, shop *delivery.Shop) ([]health.Record, error) {
+	fs, ok := s.fulfillmentStore()
+	if !ok {
+		return nil, nil
+	}
+	raw, err := fs.Fulfillments(ctx, shop.Domain())
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	if len(raw) == 0 && s.demo {
+		if raw, err = s.seedDemoHistory(ctx, fs, shop); err != nil {
+			return nil, err
+		}
+	}
+	var out []health.Record
+	for _, b := range raw {
+		lines, err := health.DecodeFulfillment(b)
+		if err != nil {
+			s.log.WarnContext(ctx, "a fulfilment record does not decode; left out", "shop", shop.Domain(), "err", err)
+			continue
+		}
+		out = append(out, lines...)
+	}
+	return out, nil
+}
+
+// demoHistory is the size and seed of the demo's generated history.
+const (
+	demoOrders = 400
+	demoSeed   = 1
+)
+
+// seedDemoHistory records the demo's generated history (health.Generate:
+// made-to-order takes longer than it promises), as of now.
+func (s *Server) seedDemoHistory(ctx context.Context, fs FulfillmentStore, shop *delivery.Shop) ([][]byte, error) {
+	records := health.Generate(shop, s.now(), demoSeed, demoOrders, health.DemoSlowdown)
+	batch := make(map[int64][]byte, len(records))
+	raw := make([][]byte, 0, len(records))
+	for i := range records {
+		b, err := health.EncodeFulfillment(records[i : i+1])
+		if err != nil {
+			return nil, err
+		}
+		batch[records[i].FulfillmentID] = b
+		raw = append(raw, b)
+	}
+	if _, err := fs.PutFulfillments(ctx, shop.Domain(), batch); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return raw, nil
+}
