@@ -56,7 +56,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if port == "" {
 		port = "8080"
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(getenv("HOST"), port))
+	if err := securityFromEnv(getenv, svc.mode, &svc.cfg); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(listenHost(getenv, svc.mode), port))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}

@@ -105,6 +105,7 @@ func TestServeTwoInstancesOneRedis(t *testing.T) {
 		"SHOPIFY_API_KEY": redisAPIKey, "SHOPIFY_API_SECRET": redisAPISecret,
 		"LEADTIME_SHOPIFY_ENDPOINT":   fake.URL,
 		"LEADTIME_RATE_STOREFRONT_IP": "0.01/s,4",
+		"METRICS_TOKEN":               redisMetricsToken,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -165,7 +166,7 @@ func TestServeTwoInstancesOneRedis(t *testing.T) {
 		t.Errorf("8 storefront requests over two instances: %d allowed, want the shared burst of 4", ok)
 	}
 
-	metrics := redisGet(t, a+"metrics")
+	metrics := redisGetMetrics(t, a+"metrics")
 	for _, want := range []string{
 		`leadtime_shopify_requests_total{api="graphql",code="2xx"}`,
 		`leadtime_cache_events_total{event="miss",tier="l2"}`,
@@ -242,4 +243,27 @@ func redisStatus(t *testing.T, target string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// redisMetricsToken is the METRICS_TOKEN of TestServeTwoInstancesOneRedis.
+const redisMetricsToken = "metrics-token-for-the-redis-test"
+
+// redisGetMetrics scrapes /metrics with the bearer token.
+func redisGetMetrics(t *testing.T, target string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+redisMetricsToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d: %s", target, resp.StatusCode, b)
+	}
+	return string(b)
 }

@@ -21,6 +21,7 @@ var (
 	ErrUnsupportedType  = errors.New("unsupported content type")
 	ErrUnauthorized     = errors.New("unauthorized")
 	ErrRateLimited      = errors.New("rate limited")
+	ErrHeadersTooLarge  = errors.New("request headers too large")
 )
 
 // fieldError is a caller error about one parameter, with its own code
@@ -67,6 +68,7 @@ var errorKinds = []struct {
 	{ErrUnsupportedType, http.StatusUnsupportedMediaType, "unsupported_content_type"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
 	{ErrFeedBuilding, http.StatusServiceUnavailable, "feed_building"},
+	{ErrHeadersTooLarge, http.StatusRequestHeaderFieldsTooLarge, "headers_too_large"},
 }
 
 // errorStatus maps err to its HTTP status and error code.

@@ -82,7 +82,7 @@ func handleCheckoutPreflight() gin.HandlerFunc {
 
 // checkoutIP keys the per-client rate limit of /checkout/v1. It has the
 // storefront's rate but buckets of its own.
-func checkoutIP(c *gin.Context) string { return "checkout|" + c.ClientIP() }
+func checkoutIP(c *gin.Context) string { return "checkout|" + clientIPOf(c) }
 
 // handleCheckoutCart handles "POST /checkout/v1/cart" with the body
 // {"items":[{"variant_id":"gid://shopify/ProductVariant/1","quantity":1}],

@@ -57,7 +57,7 @@ func (s *Server) handleStorefrontPreflight() gin.HandlerFunc {
 }
 
 // storefrontIP keys the per-client limit.
-func storefrontIP(c *gin.Context) string { return "ip|" + c.ClientIP() }
+func storefrontIP(c *gin.Context) string { return "ip|" + clientIPOf(c) }
 
 // storefrontShopKey keys the per-shop limit.
 func storefrontShopKey(c *gin.Context) string { return "shop|" + c.Query("shop") }

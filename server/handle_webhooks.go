@@ -72,6 +72,10 @@ func (s *Server) handleWebhook() gin.HandlerFunc {
 			writeError(c, fmt.Errorf("webhook topic %q for %q: %w", truncate(topic), truncate(shop), ErrUnauthorized))
 			return
 		}
+		if err := checkWebhookShop(topic, shop, body); err != nil {
+			writeError(c, err)
+			return
+		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), webhookDeadline)
 		defer cancel()
 		dedupKey := ""

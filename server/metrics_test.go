@@ -33,7 +33,7 @@ func metricsServer(t testing.TB, m *server.Metrics, limits *server.Limits) http.
 		Now:         func() time.Time { return saturdayMorning },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Limits:      limits,
-		Metrics:     m,
+		Metrics:     m, PublicMetrics: true,
 	}).Handler()
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -71,8 +72,9 @@ func limitedInstance(t *testing.T, limits server.Limits, rdb redis.UniversalClie
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Limits:          &limits,
 		TrustedPlatform: gin.PlatformFlyIO,
-		Metrics:         m,
-		RateLimitRedis:  rdb,
+		TrustedProxies:  []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")}, // httptest.NewRequest's peer: fly's proxy here
+		Metrics:         m, PublicMetrics: true,
+		RateLimitRedis: rdb,
 	}).Handler(), m
 }
 

@@ -166,7 +166,7 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: scaleAPIKey, APISecret: scaleSecret,
 		Ready:   func(ctx context.Context) error { return joinErrs(st.Ping(ctx), shared.Ping(ctx)) },
-		Metrics: metrics, RateLimitRedis: rdb, Limits: limits, TrustedPlatform: o.platform,
+		Metrics: metrics, RateLimitRedis: rdb, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
 		Logger: logger, Now: o.now, Cache: o.answers,
 	})
 	hs := httptest.NewServer(srv.Handler())
@@ -396,7 +396,7 @@ func TestScaleInvalidationAcrossInstances(t *testing.T) {
 	setProcessing(env.fake, shop, sweater, 4, 11)
 	start := time.Now()
 	a.shared.InvalidateShop(context.Background(), shop)
-	a.webhook(t, "shop/update", shop, []byte(`{"id":1}`)) // retires the answers, as a save does
+	a.webhook(t, "shop/update", shop, shopUpdateBody(shop)) // retires the answers, as a save does
 	took, _ := awaitChange(t, b, path, 11)
 	t.Logf("InvalidateShop on A reached B's answer in %v (total since the call: %v)", took, time.Since(start))
 	if took > maxInvalidation {
@@ -519,7 +519,7 @@ func TestScaleRedisKilledUnderLoad(t *testing.T) {
 				return
 			case <-time.After(250 * time.Millisecond):
 			}
-			instances[i%2].webhook(t, "shop/update", shop, []byte(`{"id":1}`))
+			instances[i%2].webhook(t, "shop/update", shop, shopUpdateBody(shop))
 		}
 	}()
 	retireFacts := func() { a.webhook(t, "collections/update", shop, []byte(`{"id":1}`)) }
@@ -644,7 +644,7 @@ func TestScaleShopifyDown(t *testing.T) {
 	// and the answers are retired (shop/update): every answer is quoted
 	// again, from facts that cannot be reloaded.
 	clock.Advance(server.ProductFactsTTL + time.Minute)
-	a.webhook(t, "shop/update", shop, []byte(`{"id":1}`))
+	a.webhook(t, "shop/update", shop, shopUpdateBody(shop))
 	calls := env.fake.Calls()
 
 	var wg sync.WaitGroup
@@ -773,4 +773,10 @@ func TestScaleCartOneCall(t *testing.T) {
 	if got := env.fake.Calls() - before; got != 1 {
 		t.Errorf("the same cart again made %d more Admin API calls, want 0", got-1)
 	}
+}
+
+// shopUpdateBody is a shop/update payload: the Shop resource, which names
+// the shop in myshopify_domain (the server checks it against the header).
+func shopUpdateBody(shop string) []byte {
+	return []byte(`{"id":1,"myshopify_domain":"` + shop + `"}`)
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -77,6 +78,16 @@ type Config struct {
 	// FeedTokens keeps the Merchant Center feed tokens; nil means the
 	// settings store, when it keeps them (store.Bolt and store.Redis do).
 	FeedTokens FeedTokens
+	// TrustedProxies are the peers whose TrustedPlatform header is
+	// believed; nil means private and loopback addresses (README,
+	// "Security"). X-Forwarded-For is believed from no one.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	// Without it /metrics answers 404 unless PublicMetrics.
+	MetricsToken string
+	// PublicMetrics serves /metrics to anyone when there is no
+	// MetricsToken: the demo, which listens on loopback, and tests.
+	PublicMetrics bool
 }
 
 // Server serves Leadtime's routes.
@@ -106,6 +117,10 @@ type Server struct {
 	metrics     *Metrics
 	feeds       feedCache  // the Merchant Center feeds, built in the background (handle_feed.go)
 	feedTokens  FeedTokens // Config.FeedTokens
+	// trustedProxies, metricsToken and publicMetrics: see Config.
+	trustedProxies []netip.Prefix
+	metricsToken   string
+	publicMetrics  bool
 }
 
 // New returns a Server for cfg.
@@ -135,6 +150,7 @@ func New(cfg Config) *Server {
 	s.app, s.wallClock, s.ready = cfg.App, cfg.WallClock, cfg.Ready
 	s.settings = cfg.Settings
 	s.feedTokens = cfg.FeedTokens
+	s.trustedProxies, s.metricsToken, s.publicMetrics = cfg.TrustedProxies, cfg.MetricsToken, cfg.PublicMetrics
 	if s.wallClock == nil {
 		s.wallClock = time.Now
 	}
@@ -162,10 +178,9 @@ func (s *Server) routes() *gin.Engine {
 	// at a page of the shop that does not exist. An unknown path is a 404.
 	r.RedirectTrailingSlash = false
 	r.RedirectFixedPath = false
-	r.TrustedPlatform = s.platform
-	_ = r.SetTrustedProxies(nil) // X-Forwarded-For is trusted from no one
+	_ = r.SetTrustedProxies(nil) // X-Forwarded-For is trusted from no one; s.clientIP reads the platform's header
 	r.ContextWithFallback = true
-	r.Use(s.metrics.middleware(), s.recoverer(), s.logRequests(), limitQuery())
+	r.Use(s.metrics.middleware(), s.recoverer(), s.logRequests(), securityHeaders(), limitQuery(), limitHeaders(), s.resolveClientIP())
 	r.NoRoute(func(c *gin.Context) { writeError(c, fmt.Errorf("%s: %w", c.Request.URL.Path, ErrNotFound)) })
 	r.NoMethod(func(c *gin.Context) {
 		writeError(c, fmt.Errorf("%s %s: %w", c.Request.Method, c.Request.URL.Path, ErrMethodNotAllowed))
@@ -173,7 +188,7 @@ func (s *Server) routes() *gin.Engine {
 
 	r.GET("/healthz", s.handleHealthz())
 	r.GET("/readyz", s.handleReadyz())
-	r.GET("/metrics", s.metrics.handler())
+	r.GET("/metrics", s.metricsAuth(), s.metrics.handler())
 
 	// Installing the app (OAuth) and Shopify's webhooks.
 	r.GET("/auth", s.handleAuth())
@@ -251,7 +266,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener, drain time.Duration) 
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    32 << 10,
+		MaxHeaderBytes:    MaxHeaderReadBytes, // limitHeaders refuses past MaxHeaderBytes, in JSON
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
@@ -283,8 +298,9 @@ func (s *Server) handleReadyz() gin.HandlerFunc {
 		defer cancel()
 		if s.ready != nil {
 			if err := s.ready(ctx); err != nil {
+				// The cause names addresses and dial errors: the log only.
 				s.log.WarnContext(ctx, "not ready", "err", err)
-				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": ErrorBody{Code: "not_ready", Message: err.Error()}})
+				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": ErrorBody{Code: "not_ready", Message: "not ready"}})
 				return
 			}
 		}

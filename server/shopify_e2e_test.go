@@ -562,7 +562,7 @@ func TestShopifyE2E(t *testing.T) {
 
 	// (e) app/uninstalled removes the token: the proxy then refuses the
 	// shop. The settings stay for a reinstall, until shop/redact.
-	if w := e.webhook("app/uninstalled", e2eShop, "", []byte(`{"id":1,"domain":"`+e2eShop+`"}`)); w.Code != http.StatusOK {
+	if w := e.webhook("app/uninstalled", e2eShop, "", []byte(`{"id":1,"domain":"`+e2eShop+`","myshopify_domain":"`+e2eShop+`"}`)); w.Code != http.StatusOK {
 		t.Fatalf("app/uninstalled: status %d, want 200\n%s", w.Code, w.Body)
 	}
 	rec, err = e.store.Get(ctx, e2eShop)
@@ -1041,7 +1041,7 @@ func TestShopifyWebhookInvalidation(t *testing.T) {
 		{"inventory_levels/update", `{"inventory_item_id":999,"location_id":1,"available":0}`, 0}, // an item of no cached product
 		{"collections/update", `{"id":1,"handle":"knitwear"}`, 1},
 		{"products/delete", fmt.Sprintf(`{"id":%d}`, sweaterID), 1},
-		{"shop/update", `{"id":1,"name":"Knits"}`, 0}, // answers retired, facts kept
+		{"shop/update", `{"id":1,"name":"Knits","myshopify_domain":"` + e2eShop + `"}`, 0}, // answers retired, facts kept
 	} {
 		answerOf(t, "sweater", e.proxy("product", e2eShop, sweater))
 		answerOf(t, "sweater at the other shop", e.proxy("product", e2eOther, sweater))
