@@ -18,7 +18,6 @@ import (
 
 	"github.com/osteele/liquid/render"
 	"github.com/osteele/liquid/values"
-	"github.com/osteele/tuesday"
 )
 
 // The sandbox's filters: Liquid's standard filters, written to give what
@@ -53,7 +52,7 @@ var filters = map[string]filter{
 	"remove_first":   {1, 1, func(in any, a []any) (any, error) { return replace(toS(in), toS(a[0]), "", 1) }},
 	"replace":        {1, 2, func(in any, a []any) (any, error) { return replace(toS(in), toS(a[0]), optS(a, 1), -1) }},
 	"replace_first":  {1, 2, func(in any, a []any) (any, error) { return replace(toS(in), toS(a[0]), optS(a, 1), 1) }},
-	"split":          {1, 1, func(in any, a []any) (any, error) { return split(toS(in), toS(a[0])), nil }},
+	"split":          {1, 1, func(in any, a []any) (any, error) { return split(toS(in), toS(a[0])) }},
 	"slice":          {1, 2, sliceFilter},
 	"truncate":       {0, 2, truncate},
 	"truncatewords":  {0, 2, truncateWords},
@@ -88,9 +87,17 @@ var filters = map[string]filter{
 	"at_most":    {1, 1, func(in any, a []any) (any, error) { return bound(in, a[0], -1), nil }},
 }
 
-func registerFilters(cfg *render.Config) {
+// registerFilters adds the filters to cfg, each charging the render that
+// current returns: a filter first checks the render's budget (deadline,
+// output, work), so a long chain of filters stops at the first one past a
+// limit, and then charges what it built.
+func registerFilters(cfg *render.Config, current func() *run) {
 	for name, f := range filters {
-		cfg.AddFilter(name, func(in any, args ...any) (any, error) {
+		cfg.AddFilter(name, func(in any, args ...any) (out any, err error) {
+			r := current()
+			if err := r.check(); err != nil {
+				return nil, err
+			}
 			if len(args) < f.minArgs || len(args) > f.maxArgs {
 				want := strconv.Itoa(f.minArgs + 1)
 				if f.maxArgs != f.minArgs {
@@ -98,13 +105,39 @@ func registerFilters(cfg *render.Config) {
 				}
 				return nil, fmt.Errorf("wrong number of arguments (given %d, expected %s)", len(args)+1, want)
 			}
-			out, err := f.fn(in, args)
+			defer func() {
+				// inspect refuses a value too large to write out by
+				// panicking, deep in a recursion; it ends the filter.
+				if v := recover(); v != nil {
+					if e, ok := v.(error); ok && errors.Is(e, errValueTooLarge) {
+						out, err = nil, errValueTooLarge
+						return
+					}
+					panic(v)
+				}
+			}()
+			out, err = f.fn(in, args)
 			if err != nil {
 				return nil, err
 			}
-			return out, checkValue(out)
+			if err := checkValue(out); err != nil {
+				return nil, err
+			}
+			return out, r.charge(sizeOf(out))
 		})
 	}
+}
+
+// sizeOf is what a filter's result cost to build, roughly: a string's
+// bytes, an array's item slots (its items are shared, not copied).
+func sizeOf(v any) int {
+	switch v := v.(type) {
+	case string:
+		return len(v)
+	case []any:
+		return 16 * len(v)
+	}
+	return 8
 }
 
 // filterNames lists the sandbox's filters, for the template check.
@@ -165,32 +198,56 @@ func toS(v any) string {
 	return fmt.Sprint(v)
 }
 
-// inspect is Ruby's inspect, which is what to_s gives for an array.
+// inspect is Ruby's inspect, which is what to_s gives for an array. An
+// array of a thousand long strings would inspect to megabytes, so inspect
+// stops past maxValueSize by panicking with errValueTooLarge, which the
+// filter (or the render) that asked recovers into an error.
 func inspect(v any) string {
+	var b strings.Builder
+	inspectTo(&b, v)
+	return b.String()
+}
+
+func inspectTo(b *strings.Builder, v any) {
+	if b.Len() > maxValueSize {
+		panic(errValueTooLarge)
+	}
 	switch v := v.(type) {
 	case nil:
-		return "nil"
+		b.WriteString("nil")
 	case string:
-		return strconv.Quote(v)
-	case []any:
-		parts := make([]string, len(v))
-		for i, e := range v {
-			parts[i] = inspect(e)
+		if len(v) > maxValueSize {
+			panic(errValueTooLarge)
 		}
-		return "[" + strings.Join(parts, ", ") + "]"
+		b.WriteString(strconv.Quote(v))
+	case []any:
+		b.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			inspectTo(b, e)
+		}
+		b.WriteByte(']')
 	case map[string]any:
 		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		parts := make([]string, len(keys))
+		b.WriteByte('{')
 		for i, k := range keys {
-			parts[i] = strconv.Quote(k) + "=>" + inspect(v[k])
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Quote(k))
+			b.WriteString("=>")
+			inspectTo(b, v[k])
 		}
-		return "{" + strings.Join(parts, ", ") + "}"
+		b.WriteByte('}')
+	default:
+		b.WriteString(toS(v))
 	}
-	return toS(v)
 }
 
 func optS(args []any, i int) string {
@@ -305,8 +362,19 @@ func replace(s, old, with string, n int) (any, error) {
 func isRubySpace(r rune) bool { return r < utf8.RuneSelf && strings.ContainsRune(rubySpace[:6], r) }
 
 // split is Ruby's String#split with a string: " " splits on runs of
-// whitespace, "" into characters; trailing empty strings are dropped.
-func split(s, sep string) []any {
+// whitespace, "" into characters; trailing empty strings are dropped. More
+// than maxItems parts are refused before they are built.
+func split(s, sep string) (any, error) {
+	n := strings.Count(s, sep) + 1 // for "", the characters and one more
+	if sep == " " {
+		n = len(s)/2 + 1
+		if n > maxItems {
+			n = len(strings.FieldsFunc(s, isRubySpace))
+		}
+	}
+	if n > maxItems+1 {
+		return nil, errValueTooLarge
+	}
 	var parts []string
 	switch sep {
 	case " ":
@@ -323,7 +391,7 @@ func split(s, sep string) []any {
 	for i, p := range parts {
 		out[i] = p
 	}
-	return out
+	return out, nil
 }
 
 // sliceFilter is Liquid's slice: offset (negative from the end) and length
@@ -484,7 +552,7 @@ func dateFilter(in any, a []any) (any, error) {
 	if err != nil {
 		return in, nil
 	}
-	return tuesday.Strftime(format, t)
+	return strftime(format, t)
 }
 
 func isDigits(s string) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -26,9 +27,19 @@ import (
 //   - the output has at most MaxOutputSize bytes, and no string or array a
 //     template builds (assign, capture, filters) exceeds maxValueSize bytes
 //     or maxItems items, so a few doublings cannot exhaust memory;
-//   - a render that passes RenderDeadline is stopped at its next loop step
-//     and fails;
+//   - a filter refuses a result over those limits before building it (the
+//     date filter's strftime widths are at most maxDateWidth), so no single
+//     step allocates more than a small multiple of maxValueSize;
+//   - all the values one render builds together (filter results, assigned,
+//     captured and written text) are at most MaxWork bytes, so that the
+//     memory a render allocates is bounded, not only what it keeps;
+//   - a render that passes RenderDeadline is stopped at its next step (a
+//     loop iteration, a filter, a tag, a write) and fails;
 //   - a panic inside the library is recovered into an error.
+//
+// ParseTemplate also refuses, by analysis of every branch, what could
+// only fail or work too hard at render time (analyze.go), so that a
+// template is judged when it is saved, whatever the answer it renders.
 //
 // The tags and filters follow Shopify's Liquid (ruby-liquid 5.4 in strict
 // mode) so that a template says the same in the shop's own Liquid; the
@@ -38,8 +49,12 @@ const (
 	MaxOutputSize   = 4096
 	MaxIterations   = 10_000
 	RenderDeadline  = 50 * time.Millisecond
-	maxValueSize    = 16 << 10
-	maxItems        = 1000
+	// MaxWork is how many bytes one render may build in all. A message
+	// template builds a few hundred; this leaves room for loops over the
+	// dates of an answer while bounding what a hostile template allocates.
+	MaxWork      = 1 << 20
+	maxValueSize = 16 << 10
+	maxItems     = 1000
 )
 
 // liquidConfig is the sandbox's Liquid: built once, then only read, so that
@@ -48,9 +63,9 @@ var liquidConfig = func() render.Config {
 	// Undefined variables are found when a template is parsed (checkNames),
 	// so that the library's strictness, which also rejects a nil value
 	// (Shopify's Liquid does not), is not needed.
+	// Its filters are each render's own (sandbox); compiling needs none.
 	cfg := render.NewConfig()
 	registerTags(&cfg)
-	registerFilters(&cfg)
 	return cfg
 }()
 
@@ -59,6 +74,7 @@ var (
 	ErrTooLong       = fmt.Errorf("the text is longer than %d bytes", MaxOutputSize)
 	ErrTooManySteps  = fmt.Errorf("the loops run more than %d times", MaxIterations)
 	ErrTooSlow       = fmt.Errorf("rendering took longer than %v", RenderDeadline)
+	ErrTooMuchWork   = fmt.Errorf("the template builds more than %d bytes of text", MaxWork)
 	errValueTooLarge = fmt.Errorf("a value is longer than %d bytes or %d items", maxValueSize, maxItems)
 )
 
@@ -85,9 +101,23 @@ func (e *TemplateError) Error() string {
 
 // ParseTemplate compiles a merchant template and checks it: its size, its
 // syntax, that it uses only the sandbox's tags and filters, and only the
-// documented Variables (and the variables it assigns itself). A problem is
-// a *TemplateError with its line and column.
-func ParseTemplate(source string) (_ *Template, err error) {
+// documented Variables (and the variables it assigns itself); then it
+// analyses every branch for what would be refused or too costly at render
+// time (analyze). A problem is a *TemplateError with its line and column.
+func ParseTemplate(source string) (*Template, error) {
+	t, err := compile(source)
+	if err != nil {
+		return nil, err
+	}
+	if problems := analyze(source); len(problems) > 0 {
+		return nil, problems[0]
+	}
+	return t, nil
+}
+
+// compile is ParseTemplate without the analysis: what the render-time
+// limits alone must make safe (the tests render through it).
+func compile(source string) (_ *Template, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &TemplateError{Message: "the template cannot be parsed: " + firstLine(fmt.Sprint(v))}
@@ -119,23 +149,51 @@ func (t *Template) Source() string { return t.source }
 // run is the budget of one render. Tags find it among the bindings under
 // runKey, which is no Liquid identifier: no template can read or replace it.
 type run struct {
+	now        func() time.Time // time.Now; a test's clock
 	deadline   time.Time
 	iterations int
+	work       int // bytes built so far
 	out        limitedBuffer
 }
 
 const runKey = "\x00run"
 
+// newRun starts a render's budget at the instant now gives.
+func newRun(now func() time.Time) *run {
+	r := &run{now: now, deadline: now().Add(RenderDeadline)}
+	r.out = limitedBuffer{max: MaxOutputSize, run: r}
+	return r
+}
+
 // step is called before each loop iteration.
 func (r *run) step() error {
 	r.iterations++
-	switch {
-	case r.iterations > MaxIterations:
+	if r.iterations > MaxIterations {
 		return ErrTooManySteps
+	}
+	return r.check()
+}
+
+// check is called before every filter and tag, and by step: it ends a
+// render that has written too much, built too much or run too long, at
+// the first step past the limit, not after the whole render.
+func (r *run) check() error {
+	switch {
 	case r.out.full:
 		return ErrTooLong
-	case time.Now().After(r.deadline):
+	case r.work > MaxWork:
+		return ErrTooMuchWork
+	case r.now().After(r.deadline):
 		return ErrTooSlow
+	}
+	return nil
+}
+
+// charge counts n bytes built towards MaxWork.
+func (r *run) charge(n int) error {
+	r.work += n
+	if r.work > MaxWork {
+		return ErrTooMuchWork
 	}
 	return nil
 }
@@ -144,7 +202,7 @@ func runOf(ctx render.Context) *run {
 	r, _ := ctx.Get(runKey).(*run)
 	if r == nil {
 		// Only reachable if a tag runs outside Render; keep a budget anyway.
-		r = &run{deadline: time.Now().Add(RenderDeadline), out: limitedBuffer{max: MaxOutputSize}}
+		r = newRun(time.Now)
 	}
 	return r
 }
@@ -152,25 +210,54 @@ func runOf(ctx render.Context) *run {
 // Render renders the template with vars, within the sandbox's limits. It
 // never panics; every failure is an error.
 func (t *Template) Render(vars map[string]any) (text string, err error) {
-	r := &run{deadline: time.Now().Add(RenderDeadline), out: limitedBuffer{max: MaxOutputSize}}
+	return t.render(vars, newRun(time.Now))
+}
+
+// render renders within the budget r.
+func (t *Template) render(vars map[string]any, r *run) (text string, err error) {
 	b := make(map[string]any, len(vars)+1)
 	maps.Copy(b, vars)
 	b[runKey] = r
+	sb := sandboxes.Get().(*sandbox)
+	sb.run = r
 	defer func() {
+		sb.run = nil
+		sandboxes.Put(sb)
 		if v := recover(); v != nil {
+			if e, ok := v.(error); ok && errors.Is(e, errValueTooLarge) {
+				text, err = "", errValueTooLarge
+				return
+			}
 			text, err = "", fmt.Errorf("the template failed: %s", firstLine(fmt.Sprint(v)))
 		}
 	}()
-	if rerr := render.Render(t.root, &r.out, b, liquidConfig); rerr != nil {
+	if rerr := render.Render(t.root, &r.out, b, sb.cfg); rerr != nil {
 		return "", renderError(t.source, rerr)
 	}
-	switch {
-	case r.out.full:
-		return "", ErrTooLong
-	case time.Now().After(r.deadline):
-		return "", ErrTooSlow
+	if err := r.check(); err != nil {
+		return "", err
 	}
 	return string(r.out.buf), nil
+}
+
+// sandbox is the Liquid configuration of one render at a time: the
+// library gives a filter only its input and arguments, so each sandbox has
+// its own filters, which charge the render in run. Sandboxes are pooled:
+// building one costs a closure per filter.
+type sandbox struct {
+	cfg render.Config
+	run *run
+}
+
+var sandboxes = sync.Pool{New: func() any { return newSandbox() }}
+
+func newSandbox() *sandbox {
+	sb := &sandbox{cfg: liquidConfig}
+	// The tags are liquidConfig's (shared, read only); the filters are
+	// this sandbox's own.
+	sb.cfg.Config.Config = expressions.NewConfig()
+	registerFilters(&sb.cfg, func() *run { return sb.run })
+	return sb
 }
 
 // renderError turns a library error into a TemplateError at its line, with
@@ -178,7 +265,7 @@ func (t *Template) Render(vars map[string]any) (text string, err error) {
 // removed and our own limit errors kept as they are.
 func renderError(source string, err render.Error) error {
 	for c := error(err); c != nil; c = cause(c) {
-		for _, limit := range []error{ErrTooLong, ErrTooManySteps, ErrTooSlow, errValueTooLarge} {
+		for _, limit := range []error{ErrTooLong, ErrTooManySteps, ErrTooSlow, ErrTooMuchWork, errValueTooLarge} {
 			if errors.Is(c, limit) {
 				return limit
 			}
@@ -209,14 +296,18 @@ func firstLine(s string) string {
 // limitedBuffer collects output up to max bytes. Past that it keeps
 // accepting and discarding, so that the library (which panics on a failing
 // writer) never sees an error; the render checks full afterwards, and every
-// loop step checks it too.
+// step checks it too. Every write is charged to run's work, if set.
 type limitedBuffer struct {
 	buf  []byte
 	max  int
 	full bool
+	run  *run
 }
 
 func (w *limitedBuffer) Write(p []byte) (int, error) {
+	if w.run != nil {
+		w.run.work += len(p)
+	}
 	if w.full || len(w.buf)+len(p) > w.max {
 		w.full = true
 		return len(p), nil

@@ -3,6 +3,7 @@ package message
 import (
 	"errors"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,9 @@ func TestSandboxRefusesFiles(t *testing.T) {
 	}
 }
 
+// TestSandboxLimits: the render's own limits hold for templates that the
+// analysis would refuse at save time (compile skips it), as a template
+// that builds its loops or values at render time gets past the analysis.
 func TestSandboxLimits(t *testing.T) {
 	vars := sampleVars()
 	for _, tc := range []struct {
@@ -50,19 +54,34 @@ func TestSandboxLimits(t *testing.T) {
 		{"a growing replace", "{% assign s = 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' | replace: 'x', shop %}{% assign s = s | replace: 'm', s %}", errValueTooLarge},
 		{"a huge array", "{% assign a = 'x' | split: ',' %}{% for i in (1..12) %}{% assign a = a | concat: a %}{% endfor %}", errValueTooLarge},
 		{"a range turned array", "{{ (1..100000000) | join }}", errValueTooLarge},
+		{"a built date width", "{% assign f = '%1000000' | append: 'd' %}{{ today_iso | date: f }}", nil},
+		{"a wide date directive", "{{ today_iso | date: '%1000000d' }}", nil},
+		{"a wide %N", "{{ today_iso | date: '%1000000N' }}", nil},
+		{"many date directives", "{{ today_iso | date: '" + strings.Repeat("%32d", 600) + "' }}", nil},
+		{"a split into characters", "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 9) + "{{ s | split: '' | size }}", errValueTooLarge},
+		{"an array inspected", "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 9) +
+			"{% assign a = s | split: ',' %}{% for i in (1..9) %}{% assign a = a | concat: a %}{% endfor %}{{ a | append: '' }}", errValueTooLarge},
+		{"rework in a loop", "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 9) +
+			"{% for i in (1..10000) %}{% assign t = s | replace: 'x', 'y' | upcase | downcase | escape | remove: 'y' %}{% endfor %}", ErrTooMuchWork},
+		{"captures in a loop", "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 9) +
+			"{% for i in (1..10000) %}{% capture c %}{{ s }}{% endcapture %}{% endfor %}", ErrTooMuchWork},
 	} {
-		tmpl, err := ParseTemplate(tc.src)
+		tmpl, err := compile(tc.src)
 		if err != nil {
-			t.Errorf("%s: ParseTemplate: %v", tc.name, err)
+			t.Errorf("%s: compile: %v", tc.name, err)
 			continue
 		}
-		start := time.Now()
-		out, err := tmpl.Render(vars)
-		if !errors.Is(err, tc.want) {
+		var out string
+		alloc := allocated(func() { out, err = tmpl.Render(vars) })
+		switch {
+		case tc.want == nil && err == nil:
+			t.Errorf("%s: Render = %.40q, want an error", tc.name, out)
+		case tc.want != nil && !errors.Is(err, tc.want):
 			t.Errorf("%s: Render = %.40q, %v; want %v", tc.name, out, err, tc.want)
 		}
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("%s: took %v", tc.name, d)
+		t.Logf("%s: %v, %d bytes allocated", tc.name, err, alloc)
+		if alloc > maxRenderAlloc*allocSlack {
+			t.Errorf("%s: Render allocated %d bytes, want at most %d", tc.name, alloc, maxRenderAlloc*allocSlack)
 		}
 	}
 	if _, err := ParseTemplate(strings.Repeat("x", MaxTemplateSize+1)); err == nil {
@@ -70,23 +89,54 @@ func TestSandboxLimits(t *testing.T) {
 	}
 }
 
-// TestSandboxDeadline: a template that stays within the step and size
-// limits but works hard is stopped at the deadline.
+// TestSandboxDeadline: a render is stopped at its first step past the
+// deadline, whether the steps are loop iterations, tags or the filters of
+// one expression. The clock advances 10 ms each time it is read: the
+// budget starts at 10 ms, so the deadline is 60 ms, and the sixth check
+// (at 70 ms) is the first past it.
 func TestSandboxDeadline(t *testing.T) {
-	src := "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 9) + // 8 KB
-		"{% for i in (1..10000) %}{% assign t = s | replace: 'x', 'y' | upcase | downcase | escape | remove: 'y' %}{% endfor %}"
-	tmpl, err := ParseTemplate(src)
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name, src string
+	}{
+		{"a loop", "{% for i in (1..10000) %}{{ i }}{% endfor %}"},
+		{"one long filter chain", "{{ shop" + strings.Repeat(" | upcase | downcase", 50) + " }}"},
+		{"tags", strings.Repeat("{% assign x = shop %}", 100)},
+		{"conditions", strings.Repeat("{% if shop %}{% endif %}", 100)},
+	} {
+		tmpl, err := compile(tc.src)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+		reads := 0
+		now := func() time.Time {
+			reads++
+			clock = clock.Add(10 * time.Millisecond)
+			return clock
+		}
+		_, err = tmpl.render(sampleVars(), newRun(now))
+		if !errors.Is(err, ErrTooSlow) {
+			t.Errorf("%s: render = %v, want %v", tc.name, err, ErrTooSlow)
+		}
+		if want := 1 + 6; reads != want {
+			t.Errorf("%s: the clock was read %d times, want %d", tc.name, reads, want)
+		}
 	}
-	start := time.Now()
-	_, err = tmpl.Render(sampleVars())
-	if !errors.Is(err, ErrTooSlow) {
-		t.Errorf("Render = %v, want %v", err, ErrTooSlow)
-	}
-	if d := time.Since(start); d > RenderDeadline+time.Second {
-		t.Errorf("stopped after %v", d)
-	}
+}
+
+// maxRenderAlloc bounds what one render of a hostile template allocates:
+// the work budget, plus one filter's result and the library's overhead.
+const maxRenderAlloc = 4 * MaxWork
+
+// allocated is the bytes f allocates. Tests that use it do not run in
+// parallel, so nothing else allocates meanwhile.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
 
 // panicky is a value whose every use panics, as a bug deep in the library

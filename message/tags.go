@@ -78,6 +78,9 @@ func assignTag(args string) (func(io.Writer, render.Context) error, error) {
 	}
 	a := stmt.Assignment
 	return func(_ io.Writer, ctx render.Context) error {
+		if err := runOf(ctx).check(); err != nil {
+			return err
+		}
 		v, err := ctx.Evaluate(a.ValueFn)
 		if err != nil {
 			return err
@@ -101,12 +104,21 @@ func captureCompiler(node render.BlockNode) (func(io.Writer, render.Context) err
 	}
 	name := m[1] + m[2] + m[3]
 	return func(_ io.Writer, ctx render.Context) error {
-		buf := limitedBuffer{max: maxValueSize}
+		r := runOf(ctx)
+		if err := r.check(); err != nil {
+			return err
+		}
+		buf := limitedBuffer{max: maxValueSize, run: r}
 		if err := ctx.RenderChildren(&buf); err != nil {
 			return err
 		}
 		if buf.full {
 			return errValueTooLarge
+		}
+		// The text was charged as it was written; the copy that becomes
+		// the variable is built too.
+		if err := r.charge(len(buf.buf)); err != nil {
+			return err
 		}
 		ctx.Set(name, string(buf.buf))
 		return nil
@@ -138,6 +150,9 @@ func caseCompiler(node render.BlockNode) (func(io.Writer, render.Context) error,
 		whens = append(whens, when{stmt.When.Exprs, c})
 	}
 	return func(w io.Writer, ctx render.Context) error {
+		if err := runOf(ctx).check(); err != nil {
+			return err
+		}
 		v, err := ctx.Evaluate(subject)
 		if err != nil {
 			return err
@@ -209,6 +224,9 @@ func ifCompiler(polarity bool) render.BlockCompiler {
 			}
 		}
 		return func(w io.Writer, ctx render.Context) error {
+			if err := runOf(ctx).check(); err != nil {
+				return err
+			}
 			for _, b := range branches {
 				v, err := ctx.Evaluate(b.test)
 				if err != nil {

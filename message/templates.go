@@ -104,8 +104,11 @@ func compileTemplates(messages map[string]map[string]string) *templateSet {
 }
 
 // trialRender renders a template once with a sample answer, so that a
-// template that cannot render (a loop over the limits, a division by zero)
-// is rejected when it is saved rather than skipped on the storefront.
+// template that fails on a typical answer (a division by zero) is
+// rejected when it is saved rather than skipped on the storefront. It is
+// not what keeps a template safe: one render takes one branch, so the
+// analysis in ParseTemplate judges every branch, and the render's own
+// limits bound whatever the analysis cannot know.
 func trialRender(t *Template, kind Kind) error {
 	l := &english
 	s := sampleSubject()

@@ -51,7 +51,7 @@ messages:
 	}
 	want := []string{
 		"messages.de.backorder: line 1, column 11: unknown filter “upcaes”; did you mean “upcase”?",
-		"messages.de.email: the loops run more than 10000 times",
+		"messages.de.email: line 1, column 1: the loop runs more than 10000 times; at most 10000",
 		"messages.de.preorder: line 2, column 1: unterminated \"if\" block",
 		"messages.pt: no built-in locale \"pt\"; use one of en, en-GB, sv, de, fr, es, nl, da, nb, fi",
 		"messages.sv.cart: line 1, column 1: include is not allowed in a message: a message cannot read other templates or files",
