@@ -108,6 +108,10 @@ type bucket struct {
 	lease     int
 	leaseEnd  time.Time
 	borrowing *borrow
+	// Redis refused a borrow: until deniedUntil (when the shared bucket
+	// has a token again) requests are refused here without asking it, so
+	// an exhausted key costs one Redis call per refill, not one per request.
+	deniedUntil time.Time
 }
 
 // borrow is one call to Redis for a key's tokens, awaited by the requests
@@ -181,6 +185,11 @@ func (l *limiter) allowShared(ctx context.Context, sh *limiterShard, b *bucket, 
 			sh.mu.Unlock()
 			return true, 0
 		}
+		if now.Before(b.deniedUntil) {
+			b.tokens++ // refused: give back the local token
+			sh.mu.Unlock()
+			return false, b.deniedUntil.Sub(now)
+		}
 		if br := b.borrowing; br != nil {
 			// Another request is asking Redis for this key: share its answer.
 			sh.mu.Unlock()
@@ -211,6 +220,9 @@ func (l *limiter) allowShared(ctx context.Context, sh *limiterShard, b *bucket, 
 		b.borrowing = nil
 		if br.err == nil {
 			b.lease, b.leaseEnd = br.granted, now.Add(leaseFor)
+			if br.granted == 0 {
+				b.deniedUntil = now.Add(br.wait)
+			}
 		}
 		close(br.done)
 		switch {
@@ -222,6 +234,7 @@ func (l *limiter) allowShared(ctx context.Context, sh *limiterShard, b *bucket, 
 			sh.mu.Unlock()
 			return true, 0
 		}
+		b.tokens++ // refused: give back the local token
 		sh.mu.Unlock()
 		return false, br.wait
 	}

@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/server"
 )
@@ -28,8 +30,16 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.TestMode)
+	// Tests point servers at Redis that is down on purpose; go-redis would
+	// print every failed dial. What matters is asserted, not read in logs.
+	redis.SetLogger(quietRedisLog{})
 	os.Exit(m.Run())
 }
+
+// quietRedisLog drops go-redis's own log lines.
+type quietRedisLog struct{}
+
+func (quietRedisLog) Printf(context.Context, string, ...any) {}
 
 // demoDomain is the demo shop's domain (examples/demo-shop.yaml).
 const demoDomain = "demo-handmade.myshopify.com"
