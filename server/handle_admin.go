@@ -263,25 +263,54 @@ func (s *Server) adminShop(c *gin.Context) (string, error) {
 // ensureInstalled checks that shop has installed the app. A shop without
 // an offline token in the store, yet with a valid session token (the
 // merchant is in the app, in Shopify admin), trades the session token for
-// an offline token and is installed again.
+// an offline token and is installed again. The first requests of a shop
+// often come at once: they share one exchange, and wait for an install in
+// progress rather than read a shop whose token is saved but whose settings
+// are not yet.
 func (s *Server) ensureInstalled(ctx context.Context, shop, sessionToken string) error {
 	ss, err := s.adminShops()
 	if err != nil {
 		return err
 	}
-	rec, err := ss.Store.Get(ctx, shop)
-	switch {
-	case err == nil && rec.Installed():
-		return nil
-	case err != nil && !errors.Is(err, store.ErrNotFound):
-		return fmt.Errorf("store: %w", err)
-	}
 	_, static := ss.Static[shop]
+	if ok, err := shopInstalled(ctx, ss.Store, shop, static); err != nil || ok {
+		return err
+	}
 	if s.app == nil {
 		if static {
 			return nil
 		}
 		return unauthorized("shop_not_installed", "%s has not installed Leadtime", shop)
+	}
+	// The work is shared by the requests waiting for it: one leaving does
+	// not cancel it for the others.
+	_, err, _ = s.app.reinstalls.Do(shop, func() (any, error) {
+		return nil, s.reinstall(context.WithoutCancel(ctx), ss.Store, shop, sessionToken, static)
+	})
+	return err
+}
+
+// shopInstalled says whether shop has a token and settings (a shop of
+// LEADTIME_CONFIG needs only the token: the file is its settings).
+func shopInstalled(ctx context.Context, st ShopStore, shop string, static bool) (bool, error) {
+	rec, err := st.Get(ctx, shop)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("store: %w", err)
+	}
+	return rec.Installed() && (len(rec.Settings) > 0 || static), nil
+}
+
+// reinstall waits for an install of shop in progress, then, if the shop
+// is still not installed, exchanges the session token and installs it.
+func (s *Server) reinstall(ctx context.Context, st ShopStore, shop, sessionToken string, static bool) error {
+	unlock := s.app.lockShop(shop)
+	ok, err := shopInstalled(ctx, st, shop, static)
+	unlock()
+	if err != nil || ok {
+		return err
 	}
 	app, err := s.app.oauth()
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/store"
@@ -44,6 +46,18 @@ type ShopifyApp struct {
 	app     *shopify.App
 	appErr  error
 	tokens  sync.Map // shop → knownToken, read from the store at most every shopRecheck
+
+	installing sync.Map           // shop → *sync.Mutex: one install of a shop at a time
+	reinstalls singleflight.Group // token exchanges of shops missing from the store, one per shop
+}
+
+// lockShop holds shop's install lock until the returned func is called.
+// Between saving the token and the first settings, a shop is half
+// installed: whoever checks it waits here.
+func (a *ShopifyApp) lockShop(shop string) (unlock func()) {
+	mu, _ := a.installing.LoadOrStore(shop, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
 }
 
 // oauth returns the OAuth side of the app, made once.
@@ -119,6 +133,7 @@ func usesCollections(shop *delivery.Shop) bool {
 // first time, settings imported from Shopify (time zone, country, locale
 // and Shopify's own processing time). It is idempotent.
 func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []string) error {
+	defer a.lockShop(shop)()
 	a.tokens.Delete(shop) // the new token, not one read before
 	if err := a.Store.SetToken(ctx, shop, token, strings.Join(scopes, ",")); err != nil {
 		return fmt.Errorf("saving the token: %w", err)
