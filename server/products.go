@@ -17,8 +17,12 @@ import (
 )
 
 // ProductFactsTTL is how long product facts from Shopify stay fresh in the
-// cache (DESIGN §6). Webhooks drop them sooner when a product changes.
-const ProductFactsTTL = 10 * time.Minute
+// cache (DESIGN §6). Webhooks drop them when a product, its inventory, its
+// metafields or a collection change (products/update fires for metafield
+// edits too), so the TTL only bounds how long a missed webhook lingers: two
+// hours keeps a steady shop at under one Admin API call per product an
+// hour (BenchmarkZipfUpstream, issue 11 item 8).
+const ProductFactsTTL = 2 * time.Hour
 
 // ErrNoToken means the shop has no Admin API token (yet): its products come
 // from the offline catalog of its settings, if any.

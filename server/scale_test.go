@@ -127,7 +127,8 @@ type instanceOptions struct {
 	now      func() time.Time // the server's clock (quotes, answer expiry); nil: time.Now
 	answers  server.AnswerCache
 	retry    shopify.RetryPolicy
-	platform string // TrustedPlatform
+	platform string                  // TrustedPlatform
+	onCost   func(requested float64) // sees every Admin API answer's requested cost
 }
 
 // start runs an instance wired as serve.go wires app mode with REDIS_URL:
@@ -154,6 +155,9 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 		APIKey: scaleAPIKey, APISecret: scaleSecret, Scopes: server.Scopes,
 		Options: shopify.Options{Endpoint: e.fake.URL, Logger: logger, Retry: o.retry},
 		Store:   st, Log: logger,
+	}
+	if o.onCost != nil {
+		app.Options.OnCost = func(requested, _, _ float64) { o.onCost(requested) }
 	}
 	metrics.InstrumentShopify(&app.Options)
 	app.Shops = &server.StoreShops{Store: st, Shared: shared, Restore: app.RestoreSettings, Log: logger}

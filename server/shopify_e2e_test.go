@@ -938,12 +938,13 @@ func TestShopifyThrottled(t *testing.T) {
 		t.Errorf("a bucket refilling in ms: %d calls, stale %v; want 2 calls (THROTTLED, then the answer), fresh", n, a.Stale)
 	}
 
-	// At Shopify's real refill rate (50 points/s) an empty bucket holds a
-	// product query (~600 points requested) for 12 s: too long to wait.
-	e.fake.SetThrottle(shopifytest.DefaultMaximumAvailable, shopifytest.DefaultRestoreRate)
+	// A bucket refilling at 2 points/s holds a product query (95 points
+	// requested) for 47 s: too long to wait. (At Shopify's 50 points/s it
+	// is 1.9 s, which a storefront request waits.)
+	e.fake.SetThrottle(shopifytest.DefaultMaximumAvailable, 2)
 	e.fake.Drain(e2eShop)
 	start := time.Now()
-	a = answerOf(t, "throttled for 12 s", e.proxy("product", e2eShop, url.Values{"product_id": {"3000"}}))
+	a = answerOf(t, "throttled for 47 s", e.proxy("product", e2eShop, url.Values{"product_id": {"3000"}}))
 	if !a.Stale || a.window() != atDefault || time.Since(start) > 2*time.Second {
 		t.Errorf("an empty bucket: stale %v, %s after %s; want at once the shop default, stale", a.Stale, a.window(), time.Since(start))
 	}

@@ -20,7 +20,7 @@ var fast = RetryPolicy{MaxAttempts: 4, MaxWait: 2 * time.Second, AttemptTimeout:
 
 func TestThrottledThenRestored(t *testing.T) {
 	srv := newFake(t)
-	srv.SetThrottle(1000, 2000) // a product (634 points) refills in 0.32 s
+	srv.SetThrottle(1000, 300) // a product (95 points) refills in 0.32 s
 	srv.Drain(testShop)
 	var costs []float64
 	var mu sync.Mutex
@@ -39,18 +39,18 @@ func TestThrottledThenRestored(t *testing.T) {
 		t.Errorf("product %d after %d calls, want 1001 after 2 (THROTTLED, then served)", p.ID, srv.Calls())
 	}
 	if elapsed < 300*time.Millisecond || elapsed > 2*time.Second {
-		t.Errorf("took %v; the bucket needed 317 ms to hold 634 points again", elapsed)
+		t.Errorf("took %v; the bucket needed 317 ms to hold 95 points again", elapsed)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(costs) != 6 || costs[0] != 634 || costs[1] != 0 || costs[3] != 634 || costs[4] == 0 || costs[4] >= 634 {
-		t.Errorf("OnCost saw %v, want (634, 0, ~0) for the throttled answer, then (634, actual < 634, …)", costs)
+	if len(costs) != 6 || costs[0] != 95 || costs[1] != 0 || costs[3] != 95 || costs[4] == 0 || costs[4] >= 95 {
+		t.Errorf("OnCost saw %v, want (95, 0, ~0) for the throttled answer, then (95, actual < 95, …)", costs)
 	}
 }
 
 func TestThrottledGivesUpWithoutSleeping(t *testing.T) {
 	srv := newFake(t)
-	srv.SetThrottle(1000, 1) // 634 s to refill: more than MaxWait
+	srv.SetThrottle(1000, 0.1) // 950 s to refill 95 points: more than MaxWait
 	srv.Drain(testShop)
 	c := newClient(t, srv, Options{Retry: fast})
 	start := time.Now()
@@ -60,7 +60,7 @@ func TestThrottledGivesUpWithoutSleeping(t *testing.T) {
 	}
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Attempts != 1 || apiErr.RetryAfter < 600*time.Second {
-		t.Errorf("err = %#v, want 1 attempt and the 634 s wait reported", apiErr)
+		t.Errorf("err = %#v, want 1 attempt and the 950 s wait reported", apiErr)
 	}
 	if d := time.Since(start); d > 500*time.Millisecond {
 		t.Errorf("gave up after %v; it should not wait for a refill it cannot afford", d)

@@ -67,7 +67,7 @@ func (c *Client) Product(ctx context.Context, id int64) (*delivery.Product, erro
 	if data.Product == nil {
 		return nil, fmt.Errorf("product %d: %w", id, delivery.ErrUnknownProduct)
 	}
-	return c.product(data.Product, data.Product.Variants.Nodes)
+	return c.wholeProduct(ctx, data.Product)
 }
 
 // ProductByHandle loads the product with the handle. An unknown product is
@@ -85,7 +85,34 @@ func (c *Client) ProductByHandle(ctx context.Context, handle string) (*delivery.
 	if data.Product == nil {
 		return nil, fmt.Errorf("product %q: %w", handle, delivery.ErrUnknownProduct)
 	}
-	return c.product(data.Product, data.Product.Variants.Nodes)
+	return c.wholeProduct(ctx, data.Product)
+}
+
+// wholeProduct reads the variants of n beyond its first page, up to
+// maxVariants in all, each page as large as what is left, and maps it.
+func (c *Client) wholeProduct(ctx context.Context, n *productNode) (*delivery.Product, error) {
+	variants, page := n.Variants.Nodes, n.Variants.PageInfo
+	for page.HasNextPage && page.EndCursor != "" && len(variants) < maxVariants {
+		left := maxVariants - len(variants)
+		if n.VariantsCount != nil && n.VariantsCount.Count > len(variants) {
+			left = min(left, n.VariantsCount.Count-len(variants))
+		}
+		var data struct {
+			Product *struct {
+				Variants variantPage `json:"variants"`
+			} `json:"product"`
+		}
+		vars := map[string]any{"id": n.ID, "first": left, "after": page.EndCursor}
+		if err := c.graphQL(ctx, "LeadtimeProductVariants", queryProductVariants, vars, &data); err != nil {
+			return nil, err
+		}
+		if data.Product == nil { // deleted between the two queries
+			return nil, fmt.Errorf("product %q: %w", n.ID, delivery.ErrUnknownProduct)
+		}
+		variants = append(variants, data.Product.Variants.Nodes...)
+		page = data.Product.Variants.PageInfo
+	}
+	return c.product(n, variants)
 }
 
 // ProductsOfVariants loads the products of many variants in one nodes(ids:)
@@ -202,9 +229,18 @@ type (
 			} `json:"nodes"`
 		} `json:"collections"`
 		leadtimeMetafields
-		Variants struct {
-			Nodes []*variantNode `json:"nodes"`
-		} `json:"variants"`
+		VariantsCount *struct {
+			Count int `json:"count"`
+		} `json:"variantsCount"`
+		Variants variantPage `json:"variants"`
+	}
+	// variantPage is a page of a product's variants.
+	variantPage struct {
+		PageInfo struct {
+			HasNextPage bool   `json:"hasNextPage"`
+			EndCursor   string `json:"endCursor"`
+		} `json:"pageInfo"`
+		Nodes []*variantNode `json:"nodes"`
 	}
 )
 

@@ -309,3 +309,55 @@ func TestCartOverCostLimitIsSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestProductVariantPages: a product's variants beyond the first page are
+// read in pages of what is left, up to maxVariants; each query stays under
+// the cost it is written for, and a product of a few variants costs one
+// query.
+func TestProductVariantPages(t *testing.T) {
+	for _, tc := range []struct {
+		variants  int
+		wantRead  int
+		wantCalls int
+		wantCost  float64 // requested, all queries
+	}{
+		{1, 1, 1, 68},
+		{10, 10, 1, 68},
+		{11, 11, 2, 68 + (3 + 1*6)},
+		{37, 37, 2, 68 + (3 + 27*6)},
+		{100, 100, 2, 68 + (3 + 90*6)},
+		{130, 100, 2, 68 + (3 + 90*6)}, // read partially, as before
+	} {
+		srv := newFake(t)
+		p := shopifytest.Product{ID: 1100, Handle: "many", Title: "Many"}
+		for i := range tc.variants {
+			p.Variants = append(p.Variants, shopifytest.Variant{ID: int64(11_000 + i), Title: fmt.Sprint("V", i)})
+		}
+		srv.AddProduct(testShop, p)
+		var calls int
+		var requested float64
+		c := newClient(t, srv, Options{SkipCollections: true, OnCost: func(r, _, _ float64) { calls++; requested += r }})
+		for _, load := range []func() (*delivery.Product, error){
+			func() (*delivery.Product, error) { return c.Product(t.Context(), 1100) },
+			func() (*delivery.Product, error) { return c.ProductByHandle(t.Context(), "many") },
+		} {
+			calls, requested = 0, 0
+			got, err := load()
+			if err != nil {
+				t.Fatalf("%d variants: %v", tc.variants, err)
+			}
+			if len(got.Variants) != tc.wantRead {
+				t.Errorf("%d variants: read %d, want %d", tc.variants, len(got.Variants), tc.wantRead)
+			}
+			for i, v := range got.Variants {
+				if want := int64(11_000 + i); v.ID != want {
+					t.Errorf("%d variants: variant %d is %d, want %d (in order, none twice)", tc.variants, i, v.ID, want)
+					break
+				}
+			}
+			if calls != tc.wantCalls || requested != tc.wantCost {
+				t.Errorf("%d variants: %d queries requesting %v points, want %d requesting %v", tc.variants, calls, requested, tc.wantCalls, tc.wantCost)
+			}
+		}
+	}
+}

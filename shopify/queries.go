@@ -65,31 +65,41 @@ fragment LeadtimeCollections on Product {
 }
 `
 
-// maxCollections and maxVariants are the page sizes written in the
-// documents above and below; a product beyond them is read partially.
+// maxCollections is the page size of collections written above; a product
+// in more collections is read partially. maxVariants is how many variants
+// of a product are read at most: firstVariants with the product, the rest
+// (most products have fewer) by queryProductVariants, in pages of what is
+// left (variantsCount says how many), so that what a product costs follows
+// what it has rather than the largest product Shopify allows.
 const (
 	maxCollections = 25
 	maxVariants    = 100
+	firstVariants  = 10
 )
 
+// The first page of a product's variants, and how many it has: 1 (Count) +
+// 2 + firstVariants × 6.
+const productVariantsFirstPage = `
+  variantsCount { count }
+  variants(first: 10) { pageInfo { hasNextPage endCursor } nodes { ...LeadtimeVariant } }
+`
+
 // queryProduct loads one product by GID with everything a quote needs.
-// Requested cost: 1 + 4 + (2 + 25) + (2 + 100 × 6) = 634.
+// Requested cost: 1 + 4 + (2 + 25) + 1 + (2 + 10 × 6) = 95.
 const queryProduct = `query LeadtimeProduct($id: ID!) {
   product(id: $id) {
     ...LeadtimeProduct
     ...LeadtimeCollections
-    variants(first: 100) { nodes { ...LeadtimeVariant } }
-  }
+` + productVariantsFirstPage + `  }
 }
 ` + fragmentLeadtimeProduct + fragmentLeadtimeCollections + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
 
 // queryProductLean is queryProduct without collections. Requested cost:
-// 1 + 4 + (2 + 100 × 6) = 607.
+// 1 + 4 + 1 + (2 + 10 × 6) = 68.
 const queryProductLean = `query LeadtimeProductLean($id: ID!) {
   product(id: $id) {
     ...LeadtimeProduct
-    variants(first: 100) { nodes { ...LeadtimeVariant } }
-  }
+` + productVariantsFirstPage + `  }
 }
 ` + fragmentLeadtimeProduct + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
 
@@ -99,8 +109,7 @@ const queryProductByHandle = `query LeadtimeProductByHandle($handle: String!) {
   productByIdentifier(identifier: {handle: $handle}) {
     ...LeadtimeProduct
     ...LeadtimeCollections
-    variants(first: 100) { nodes { ...LeadtimeVariant } }
-  }
+` + productVariantsFirstPage + `  }
 }
 ` + fragmentLeadtimeProduct + fragmentLeadtimeCollections + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
 
@@ -108,10 +117,19 @@ const queryProductByHandle = `query LeadtimeProductByHandle($handle: String!) {
 const queryProductByHandleLean = `query LeadtimeProductByHandleLean($handle: String!) {
   productByIdentifier(identifier: {handle: $handle}) {
     ...LeadtimeProduct
-    variants(first: 100) { nodes { ...LeadtimeVariant } }
-  }
+` + productVariantsFirstPage + `  }
 }
 ` + fragmentLeadtimeProduct + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
+
+// queryProductVariants reads the variants of a product after the first
+// page: $first of them after $after. Requested cost: 1 + 2 + $first × 6,
+// at most 603.
+const queryProductVariants = `query LeadtimeProductVariants($id: ID!, $first: Int!, $after: String!) {
+  product(id: $id) {
+    variants(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ...LeadtimeVariant } }
+  }
+}
+` + fragmentLeadtimeVariant + fragmentLeadtimeMetafields
 
 // queryVariantProducts loads the variants of a cart, each with its
 // product, in one nodes(ids:) query. Requested cost per id:
@@ -266,6 +284,7 @@ var documents = map[string]string{
 	"QueryProductByHandle":         queryProductByHandle,
 	"QueryVariantProducts":         queryVariantProducts,
 	"QueryProductLean":             queryProductLean,
+	"QueryProductVariants":         queryProductVariants,
 	"QueryProductByHandleLean":     queryProductByHandleLean,
 	"QueryVariantProductsLean":     queryVariantProductsLean,
 	"QueryShopInfo":                queryShopInfo,

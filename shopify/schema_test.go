@@ -238,10 +238,13 @@ func TestQueryCosts(t *testing.T) {
 		vars map[string]any
 		want int
 	}{
-		{"LeadtimeProduct", queryProduct, map[string]any{"id": GID("Product", 1001)}, 634},
-		{"LeadtimeProductLean", queryProductLean, map[string]any{"id": GID("Product", 1001)}, 607},
-		{"LeadtimeProductByHandle", queryProductByHandle, map[string]any{"handle": "wool-sweater"}, 634},
-		{"LeadtimeProductByHandleLean", queryProductByHandleLean, map[string]any{"handle": "wool-sweater"}, 607},
+		// At most 100 points for a product, whatever it has (issue 11 item 8).
+		{"LeadtimeProduct", queryProduct, map[string]any{"id": GID("Product", 1001)}, 95},
+		{"LeadtimeProductLean", queryProductLean, map[string]any{"id": GID("Product", 1001)}, 68},
+		{"LeadtimeProductByHandle", queryProductByHandle, map[string]any{"handle": "wool-sweater"}, 95},
+		{"LeadtimeProductByHandleLean", queryProductByHandleLean, map[string]any{"handle": "wool-sweater"}, 68},
+		{"LeadtimeProductVariants of 3", queryProductVariants, map[string]any{"id": GID("Product", 1001), "first": 3, "after": "c9"}, 1 + 2 + 3*6},
+		{"LeadtimeProductVariants of 90", queryProductVariants, map[string]any{"id": GID("Product", 1001), "first": 90, "after": "c9"}, 1 + 2 + 90*6},
 	} {
 		if got := cost(tc.doc, tc.vars); got != tc.want {
 			t.Errorf("%s costs %d, want %d", tc.name, got, tc.want)
@@ -544,8 +547,8 @@ func TestCheckShapeCatchesMistakes(t *testing.T) {
 // the documents.
 func TestPageSizes(t *testing.T) {
 	for _, doc := range []string{queryProduct, queryProductByHandle, queryProductLean, queryProductByHandleLean} {
-		if !strings.Contains(doc, fmt.Sprintf("variants(first: %d)", maxVariants)) {
-			t.Errorf("a product query does not ask for %d variants", maxVariants)
+		if !strings.Contains(doc, fmt.Sprintf("variants(first: %d)", firstVariants)) {
+			t.Errorf("a product query does not ask for %d variants first", firstVariants)
 		}
 	}
 	if !strings.Contains(fragmentLeadtimeCollections, fmt.Sprintf("collections(first: %d)", maxCollections)) {

@@ -227,6 +227,7 @@ func (ec *execution) product(p *Product) object {
 			}
 			return connection("ProductVariant", items, args)
 		}),
+		"variantsCount": mapObj{"Count", map[string]any{"count": len(p.Variants), "precision": "EXACT"}},
 	}}
 }
 
@@ -308,8 +309,8 @@ func metafieldObj(ns, key string, m *Metafield) object {
 	return mapObj{"Metafield", map[string]any{"id": m.ID, "namespace": ns, "key": key, "type": m.Type, "value": m.Value}}
 }
 
-// connection pages items as first:/last: ask (cursors are not supported:
-// the schema subset leaves after: and before: out).
+// connection pages items as first:, last: and after: ask (the schema
+// subset leaves before: out). Its cursors are "c" and an item's index.
 func connection(node string, items []any, args map[string]any) (any, error) {
 	first, hasFirst := asInt(args["first"])
 	last, hasLast := asInt(args["last"])
@@ -324,8 +325,15 @@ func connection(node string, items []any, args map[string]any) (any, error) {
 		slices.Reverse(items)
 	}
 	start, end := 0, len(items)
+	if after, ok := args["after"].(string); ok {
+		i, err := strconv.Atoi(strings.TrimPrefix(after, "c"))
+		if err != nil || !strings.HasPrefix(after, "c") || i < 0 {
+			return nil, errorf("BAD_REQUEST", "Invalid cursor for current pagination sort.")
+		}
+		start = min(i+1, len(items))
+	}
 	if hasFirst {
-		end = min(end, first)
+		end = min(end, start+first)
 	}
 	if hasLast {
 		start = max(start, end-last)
