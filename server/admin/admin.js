@@ -1103,8 +1103,9 @@
 
   // ---- promise health ------------------------------------------------------------------------
 
-  // Charts are inline SVG built here (nothing from a CDN); each has a title and an aria-label,
-  // and its numbers are also in the table beside it.
+  // Charts are inline SVG built here (nothing from a CDN); each is an img named by its <title>,
+  // which says its numbers in words, and the numbers are also in the table beside it. (No
+  // aria-label: a chart named after a product would answer a search for the product's label.)
   const SVG = 'http://www.w3.org/2000/svg';
   function svg(tag, attrs, ...children) {
     const el = document.createElementNS(SVG, tag);
@@ -1120,8 +1121,8 @@
     const w = 12;
     const hgt = 32;
     const text = weeks.map((wk) => (wk.lines ? `week of ${fmtDate(wk.start, true)}: ${wk.on_time} of ${wk.lines} on time (${pct(wk.kept_rate)})` : `week of ${fmtDate(wk.start, true)}: nothing shipped`)).join('; ');
-    const el = svg('svg', { class: 'chart trend', width: weeks.length * w, height: hgt, viewBox: `0 0 ${weeks.length * w} ${hgt}`, role: 'img', 'aria-label': `Kept rate per week, ${label}: ${text}` },
-      svg('title', {}, `Kept rate per week, ${label}`));
+    const el = svg('svg', { class: 'chart trend', width: weeks.length * w, height: hgt, viewBox: `0 0 ${weeks.length * w} ${hgt}`, role: 'img' },
+      svg('title', {}, `Kept rate per week, ${label}: ${text}`));
     weeks.forEach((wk, i) => {
       const bh = wk.lines ? Math.max(2, Math.round(wk.kept_rate * (hgt - 2))) : 1;
       el.append(svg('rect', { x: i * w + 1, y: hgt - bh, width: w - 2, height: bh, class: wk.lines ? (wk.kept_rate >= 0.95 ? 'bar-good' : 'bar-bad') : 'bar-empty' },
@@ -1138,9 +1139,8 @@
     const w = 10;
     const hgt = 40;
     const top = Math.max(1, ...counts);
-    const el = svg('svg', { class: 'chart hist', width: days * w, height: hgt + 12, viewBox: `0 0 ${days * w} ${hgt + 12}`, role: 'img',
-      'aria-label': `Real processing days, ${label}: ${counts.map((c, d) => (c ? `${c} took ${d}` : '')).filter(Boolean).join(', ') || 'none'}; promised ${promised.min}–${promised.max}` },
-    svg('title', {}, `Real processing days against the promised ${promised.min}–${promised.max}, ${label}`),
+    const el = svg('svg', { class: 'chart hist', width: days * w, height: hgt + 12, viewBox: `0 0 ${days * w} ${hgt + 12}`, role: 'img' },
+    svg('title', {}, `Real processing days, ${label}: ${counts.map((c, d) => (c ? `${c} took ${d}` : '')).filter(Boolean).join(', ') || 'none'}; promised ${promised.min}–${promised.max}`),
     svg('rect', { x: promised.min * w, y: 0, width: (promised.max - promised.min + 1) * w, height: hgt, class: 'band' }));
     counts.forEach((c, d) => {
       if (!c) return;
