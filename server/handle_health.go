@@ -305,14 +305,9 @@ func (s *Server) healthRecords(ctx context.Context, shop *delivery.Shop) ([]heal
 			return nil, err
 		}
 	}
-	var out []health.Record
-	for _, b := range raw {
-		lines, err := health.DecodeFulfillment(b)
-		if err != nil {
-			s.log.WarnContext(ctx, "a fulfilment record does not decode; left out", "shop", shop.Domain(), "err", err)
-			continue
-		}
-		out = append(out, lines...)
+	out, bad := health.DecodeFulfillments(raw)
+	if bad > 0 {
+		s.log.WarnContext(ctx, "fulfilment records do not decode; left out", "shop", shop.Domain(), "records", bad)
 	}
 	return out, nil
 }
