@@ -273,6 +273,7 @@ func (s *Server) forgetShop(ctx context.Context, shop string) {
 // noCustomerData answers the customer privacy webhooks: Leadtime stores no
 // customer data at all (order promises live in Shopify, on the order; the
 // fulfilment records of promise health hold order, line, product and
-// variant ids, dates, zone, method and destination country code, never a
+// variant ids, dates, zone, method and destination country code, and an
+// open order only its id, name, created_at and promised windows; never a
 // name, address, email or phone), so there is nothing to report or redact.
 func noCustomerData(context.Context, string, []byte) error { return nil }
