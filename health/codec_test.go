@@ -3,6 +3,7 @@ package health
 import (
 	"bytes"
 	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -34,5 +35,48 @@ func TestFulfillmentCodec(t *testing.T) {
 	t.Logf("%d bytes for %d lines", len(b), len(lines))
 	if _, err := DecodeFulfillment([]byte("{")); err == nil {
 		t.Error("DecodeFulfillment({) = nil error")
+	}
+}
+
+// TestDecodeFulfillments: many records decode in their stored order on any
+// number of workers, and one that does not decode is counted, not kept.
+func TestDecodeFulfillments(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		n       int // records stored, fulfilment ids 1…n
+		corrupt int // this one (1-based) is not JSON; 0 for none
+	}{
+		{"none", 0, 0},
+		{"one", 1, 0},
+		{"one worker's worth, one bad", 400, 17},
+		{"several workers' worth, the last bad", 2001, 2001},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			raw := make([][]byte, c.n)
+			for i := range raw {
+				raw[i] = []byte(`[{"fulfillment_id":` + strconv.Itoa(i+1) + `}]`)
+				if i+1 == c.corrupt {
+					raw[i] = []byte("{")
+				}
+			}
+			lines, bad := DecodeFulfillments(raw)
+			wantBad := 0
+			if c.corrupt != 0 {
+				wantBad = 1
+			}
+			if bad != wantBad || len(lines) != c.n-wantBad {
+				t.Fatalf("got %d lines, %d bad; want %d lines, %d bad", len(lines), bad, c.n-wantBad, wantBad)
+			}
+			want := int64(1)
+			for _, l := range lines {
+				if want == int64(c.corrupt) {
+					want++
+				}
+				if l.FulfillmentID != want {
+					t.Fatalf("line has fulfilment %d, want %d (stored order)", l.FulfillmentID, want)
+				}
+				want++
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package health
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
@@ -111,3 +112,29 @@ func addCarrierDays(shop *delivery.Shop, country string, d delivery.Date, n int)
 // DemoSlowdown is the demo shop's late rule: made-to-order is promised in
 // 4–7 days and really takes up to 4 more.
 var DemoSlowdown = Slowdown{Rule: "made-to-order", Extra: 4}
+
+// GenerateOpenOrders makes the demo's unfulfilled orders as of now: one
+// already late (due on the last processing day before today), one due
+// the next processing day after today, both at risk, and one due later,
+// which is not. It is for the demo, never a real shop.
+func GenerateOpenOrders(shop *delivery.Shop, now time.Time) []OpenOrder {
+	today := delivery.DateIn(now, shop.Location())
+	late := today.AddDays(-1)
+	for i := 0; i < 30 && !shop.IsProcessingDay(late); i++ {
+		late = late.AddDays(-1)
+	}
+	next, ok1 := shop.FirstProcessingDayOnOrAfter(today.AddDays(1))
+	later, ok2 := shop.AddProcessingDays(next, 5)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	mk := func(n int64, latest delivery.Date, daysAgo int) OpenOrder {
+		return OpenOrder{
+			OrderID: 4_900_000 + n, Name: "#D" + strconv.FormatInt(n, 10),
+			CreatedAt: now.Add(-time.Duration(daysAgo) * 24 * time.Hour).Truncate(time.Minute),
+			Ships:     Window{Earliest: latest.AddDays(-2), Latest: latest},
+			Delivery:  Window{Earliest: latest.AddDays(1), Latest: latest.AddDays(5)},
+		}
+	}
+	return []OpenOrder{mk(1, late, 6), mk(2, next, 4), mk(3, later, 1)}
+}

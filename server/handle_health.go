@@ -57,6 +57,47 @@ type frozenPromise struct {
 	Lines    []*ProductAnswer `json:"lines"`
 }
 
+// OpenOrderStore is what "orders at risk now" needs of the store
+// (store.Bolt and store.Redis have it): the orders placed with a promise
+// and not fulfilled yet, by order id. A ShopStore without it lists none.
+type OpenOrderStore interface {
+	PutOpenOrder(ctx context.Context, shop string, id int64, rec []byte) error
+	DeleteOpenOrder(ctx context.Context, shop string, id int64) error
+	OpenOrders(ctx context.Context, shop string) ([][]byte, error)
+}
+
+// openOrderStore returns the app's store as an OpenOrderStore.
+func (s *Server) openOrderStore() (OpenOrderStore, bool) {
+	ss, err := s.adminShops()
+	if err != nil {
+		return nil, false
+	}
+	st, ok := ss.Store.(OpenOrderStore)
+	return st, ok
+}
+
+// recordOpenOrder keeps an order just given its frozen promise until its
+// first fulfilment, for the orders at risk: its id and name, created_at
+// and the promised windows, nothing of the customer.
+func (s *Server) recordOpenOrder(ctx context.Context, shop string, o *orderPayload, answer *CartAnswer) error {
+	st, ok := s.openOrderStore()
+	if !ok || answer == nil || answer.Ships == nil || answer.Delivery == nil {
+		return nil
+	}
+	rec, err := health.EncodeOpenOrder(&health.OpenOrder{
+		OrderID: o.ID, Name: truncate(o.Name), CreatedAt: o.CreatedAt,
+		Ships:    health.Window{Earliest: answer.Ships.Earliest, Latest: answer.Ships.Latest},
+		Delivery: health.Window{Earliest: answer.Delivery.Earliest, Latest: answer.Delivery.Latest},
+	})
+	if err != nil {
+		return err
+	}
+	if err := st.PutOpenOrder(ctx, shop, o.ID, rec); err != nil {
+		return fmt.Errorf("%w: %v", errTransient, err)
+	}
+	return nil
+}
+
 // fulfillmentStore returns the app's store as a FulfillmentStore.
 func (s *Server) fulfillmentStore() (FulfillmentStore, bool) {
 	ss, err := s.adminShops()
@@ -80,6 +121,13 @@ func (s *Server) onFulfillment(ctx context.Context, shop string, body []byte) er
 	switch f.Status {
 	case "cancelled", "error", "failure":
 		return nil
+	}
+	// The order's first fulfilment takes it off the orders at risk (a
+	// partial one too: what is left is no longer the whole promise).
+	if st, ok := s.openOrderStore(); ok {
+		if err := st.DeleteOpenOrder(ctx, shop, f.OrderID); err != nil {
+			return fmt.Errorf("%w: %v", errTransient, err)
+		}
 	}
 	fs, ok := s.fulfillmentStore()
 	if !ok {
@@ -201,8 +249,44 @@ func (s *Server) handleAdminHealth() gin.HandlerFunc {
 			writeError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, health.Report(shop, records, s.now(), window))
+		open, err := s.openOrders(ctx, shop)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		now := s.now()
+		c.JSON(http.StatusOK, healthAnswer{health.Report(shop, records, now, window), health.OrdersAtRisk(shop, open, now)})
 	}
+}
+
+// healthAnswer is GET /admin/api/health's answer: the report and the
+// orders at risk now.
+type healthAnswer struct {
+	*health.ShopReport
+	AtRisk []health.AtRisk `json:"at_risk"`
+}
+
+// openOrders reads the shop's open orders; one that does not decode is
+// left out.
+func (s *Server) openOrders(ctx context.Context, shop *delivery.Shop) ([]health.OpenOrder, error) {
+	st, ok := s.openOrderStore()
+	if !ok {
+		return nil, nil
+	}
+	raw, err := st.OpenOrders(ctx, shop.Domain())
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	out := make([]health.OpenOrder, 0, len(raw))
+	for _, b := range raw {
+		o, err := health.DecodeOpenOrder(b)
+		if err != nil {
+			s.log.WarnContext(ctx, "an open order does not decode; left out", "shop", shop.Domain(), "err", err)
+			continue
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // healthRecords reads the shop's records. In demo mode a shop without any
@@ -221,14 +305,9 @@ func (s *Server) healthRecords(ctx context.Context, shop *delivery.Shop) ([]heal
 			return nil, err
 		}
 	}
-	var out []health.Record
-	for _, b := range raw {
-		lines, err := health.DecodeFulfillment(b)
-		if err != nil {
-			s.log.WarnContext(ctx, "a fulfilment record does not decode; left out", "shop", shop.Domain(), "err", err)
-			continue
-		}
-		out = append(out, lines...)
+	out, bad := health.DecodeFulfillments(raw)
+	if bad > 0 {
+		s.log.WarnContext(ctx, "fulfilment records do not decode; left out", "shop", shop.Domain(), "records", bad)
 	}
 	return out, nil
 }
@@ -240,7 +319,8 @@ const (
 )
 
 // seedDemoHistory records the demo's generated history (health.Generate:
-// made-to-order takes longer than it promises), as of now.
+// made-to-order takes longer than it promises) and a few open orders, two
+// of them at risk (health.GenerateOpenOrders), as of now.
 func (s *Server) seedDemoHistory(ctx context.Context, fs FulfillmentStore, shop *delivery.Shop) ([][]byte, error) {
 	records := health.Generate(shop, s.now(), demoSeed, demoOrders, health.DemoSlowdown)
 	batch := make(map[int64][]byte, len(records))
@@ -255,6 +335,17 @@ func (s *Server) seedDemoHistory(ctx context.Context, fs FulfillmentStore, shop 
 	}
 	if _, err := fs.PutFulfillments(ctx, shop.Domain(), batch); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
+	}
+	if st, ok := s.openOrderStore(); ok {
+		for _, o := range health.GenerateOpenOrders(shop, s.now()) {
+			rec, err := health.EncodeOpenOrder(&o)
+			if err != nil {
+				return nil, err
+			}
+			if err := st.PutOpenOrder(ctx, shop.Domain(), o.OrderID, rec); err != nil {
+				return nil, fmt.Errorf("store: %w", err)
+			}
+		}
 	}
 	return raw, nil
 }

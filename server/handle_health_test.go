@@ -24,12 +24,38 @@ func TestFulfillmentWebhooks(t *testing.T) {
 	e := newE2E(t)
 	e.install(t, e2eShop)
 	const orderID, fulfillmentID = 5550001, 4440001
-	order := []byte(fmt.Sprintf(`{"id":%d,"created_at":"2026-11-23T09:00:00+01:00","customer_locale":"en",
+	order := []byte(fmt.Sprintf(`{"id":%d,"name":"#1001","created_at":"2026-11-23T09:00:00+01:00","customer_locale":"en",
 		"line_items":[{"product_id":%d,"variant_id":%d,"quantity":1},{"product_id":%d,"variant_id":%d,"quantity":2}],
 		"shipping_address":{"country_code":"SE"},"shipping_lines":[{"code":"standard"}]}`,
 		orderID, sweaterID, sweaterVariant, towelID, towelVariant))
 	if w := e.webhook("orders/create", e2eShop, "", order); w.Code != http.StatusOK {
 		t.Fatalf("orders/create: %d %s", w.Code, w.Body)
+	}
+	openOrders := func() []health.OpenOrder {
+		t.Helper()
+		raw, err := e.store.OpenOrders(context.Background(), e2eShop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []health.OpenOrder
+		for _, b := range raw {
+			for _, personal := range []string{"customer", "address", "SE"} {
+				if bytes.Contains(b, []byte(personal)) {
+					t.Errorf("the open order keeps %q: %s", personal, b)
+				}
+			}
+			o, err := health.DecodeOpenOrder(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, o)
+		}
+		return out
+	}
+	// Ordered Mon 23 Nov 09:00 in Stockholm: open, with its name and
+	// promised windows, until its first fulfilment.
+	if open := openOrders(); len(open) != 1 || open[0].OrderID != orderID || open[0].Name != "#1001" || open[0].Ships.Latest < open[0].Ships.Earliest || open[0].Ships.Earliest.String() < "2026-11-24" {
+		t.Fatalf("after orders/create: open orders %+v, want order %d #1001 with its promise", open, orderID)
 	}
 	fulfillment := func(shipmentStatus, updatedAt string) []byte {
 		return []byte(fmt.Sprintf(`{"id":%d,"order_id":%d,"status":"success","created_at":"2026-12-07T23:30:00Z",
@@ -61,6 +87,9 @@ func TestFulfillmentWebhooks(t *testing.T) {
 	}
 
 	hook("fulfillments/create", fulfillment("null", "2026-12-07T23:30:00Z"))
+	if open := openOrders(); len(open) != 0 {
+		t.Errorf("after fulfillments/create: open orders %+v, want none", open)
+	}
 	created := stored()
 	lines, err := health.DecodeFulfillment(created)
 	if err != nil {
@@ -163,6 +192,27 @@ func (f *flakyStore) Fulfillments(ctx context.Context, shop string) ([][]byte, e
 	return f.ShopStore.(server.FulfillmentStore).Fulfillments(ctx, shop)
 }
 
+func (f *flakyStore) PutOpenOrder(ctx context.Context, shop string, id int64, rec []byte) error {
+	if f.down.Load() {
+		return errStoreDown
+	}
+	return f.ShopStore.(server.OpenOrderStore).PutOpenOrder(ctx, shop, id, rec)
+}
+
+func (f *flakyStore) DeleteOpenOrder(ctx context.Context, shop string, id int64) error {
+	if f.down.Load() {
+		return errStoreDown
+	}
+	return f.ShopStore.(server.OpenOrderStore).DeleteOpenOrder(ctx, shop, id)
+}
+
+func (f *flakyStore) OpenOrders(ctx context.Context, shop string) ([][]byte, error) {
+	if f.down.Load() {
+		return nil, errStoreDown
+	}
+	return f.ShopStore.(server.OpenOrderStore).OpenOrders(ctx, shop)
+}
+
 // TestAdminHealthDemo: the demo's Promise health shows made-to-order
 // late, with a longer suggestion; applying it is a normal save (412 on a
 // stale ETag), and the next /proxy/product answer for the linen apron
@@ -185,6 +235,22 @@ func TestAdminHealthDemo(t *testing.T) {
 	}
 	if sug == nil || sug.Path != "rules[1].processing" || sug.Suggested.Max <= 7 {
 		t.Fatalf("made-to-order suggestion = %+v, want a max above 7 at rules[1].processing", sug)
+	}
+	// Two demo orders at risk as of the demo's clock (Sat 28 Nov 09:15):
+	// #D1 was due Fri 27 Nov, #D2 is due Mon 30 Nov, the next
+	// processing day; #D3, due later, is not listed.
+	var risk struct {
+		AtRisk []health.AtRisk `json:"at_risk"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &risk); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range risk.AtRisk {
+		got = append(got, fmt.Sprint(r.Name, " ", r.Ships.Latest, " overdue=", r.Overdue))
+	}
+	if g, want := strings.Join(got, "; "), "#D1 2026-11-27 overdue=true; #D2 2026-11-30 overdue=false"; g != want {
+		t.Errorf("at_risk = %s, want %s", g, want)
 	}
 	// The history is seeded once: a second report reads the same records.
 	w2 := e.do(t, "GET", "/admin/api/health?window=90", nil)

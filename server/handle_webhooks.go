@@ -160,6 +160,7 @@ func (s *Server) onShopUpdate(ctx context.Context, shop string, _ []byte) error 
 // orderPayload is the part of orders/create Leadtime reads.
 type orderPayload struct {
 	ID             int64     `json:"id"`
+	Name           string    `json:"name"` // "#1001": the order's number, not personal
 	CreatedAt      time.Time `json:"created_at"`
 	CustomerLocale string    `json:"customer_locale"`
 	LineItems      []struct {
@@ -234,7 +235,10 @@ func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload)
 	if errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable) {
 		return fmt.Errorf("order %d: %w: %v", o.ID, errTransient, err)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.recordOpenOrder(ctx, shop, o, answer)
 }
 
 // onUninstalled forgets the shop's token (its settings stay, for a
@@ -269,6 +273,7 @@ func (s *Server) forgetShop(ctx context.Context, shop string) {
 // noCustomerData answers the customer privacy webhooks: Leadtime stores no
 // customer data at all (order promises live in Shopify, on the order; the
 // fulfilment records of promise health hold order, line, product and
-// variant ids, dates, zone, method and destination country code, never a
+// variant ids, dates, zone, method and destination country code, and an
+// open order only its id, name, created_at and promised windows; never a
 // name, address, email or phone), so there is nothing to report or redact.
 func noCustomerData(context.Context, string, []byte) error { return nil }

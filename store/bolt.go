@@ -335,7 +335,7 @@ func (b *Bolt) DeleteToken(ctx context.Context, shop string) error {
 }
 
 // DeleteShop removes everything of the shop (shop/redact): settings,
-// history, token, install state and fulfilment records. Deleting an unknown shop is a no-op.
+// history, token, install state, fulfilment records and open orders. Deleting an unknown shop is a no-op.
 func (b *Bolt) DeleteShop(ctx context.Context, shop string) error {
 	return b.update(ctx, fmt.Sprintf("DeleteShop(%q)", shop), func(tx *bbolt.Tx) error {
 		if err := checkShop(shop); err != nil {
@@ -343,6 +343,9 @@ func (b *Bolt) DeleteShop(ctx context.Context, shop string) error {
 		}
 		key := []byte(shop)
 		if err := deleteFulfillments(tx, shop); err != nil {
+			return err
+		}
+		if err := deleteOpenOrders(tx, shop); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketSettings).DeleteBucket(key); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {

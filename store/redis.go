@@ -406,7 +406,7 @@ func (r *Redis) DeleteToken(ctx context.Context, shop string) error {
 }
 
 // DeleteShop removes everything of the shop (shop/redact): settings,
-// history, token, install state and fulfilment records, in one DEL. Deleting an unknown shop
+// history, token, install state, fulfilment records and open orders, in one DEL. Deleting an unknown shop
 // is a no-op.
 func (r *Redis) DeleteShop(ctx context.Context, shop string) error {
 	err := checkShop(shop)
@@ -414,7 +414,7 @@ func (r *Redis) DeleteShop(ctx context.Context, shop string) error {
 		k := keysFor(shop)
 		err = r.deleteFeedToken(ctx, shop)
 		if err == nil {
-			err = r.rdb.Del(ctx, k.settings, k.history, k.token, k.meta, fulfillmentsKey(shop)).Err()
+			err = r.rdb.Del(ctx, k.settings, k.history, k.token, k.meta, fulfillmentsKey(shop), openOrdersKey(shop)).Err()
 		}
 	}
 	if err == nil {

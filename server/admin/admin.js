@@ -1101,6 +1101,185 @@
     banner('info', `Imported from Shopify: ${parts.join(', ') || 'nothing new'}. Review the form, then save.`);
   }
 
+  // ---- promise health ------------------------------------------------------------------------
+
+  // Charts are inline SVG built here (nothing from a CDN); each is an img named by its <title>,
+  // which says its numbers in words, and the numbers are also in the table beside it. (No
+  // aria-label: a chart named after a product would answer a search for the product's label.)
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, String(v));
+    for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return el;
+  }
+  const pct = (r) => `${Math.round(r * 100)} %`;
+  let healthWindow = 30;
+
+  // trendChart draws the kept rate per week as bars, oldest week first.
+  function trendChart(weeks, label) {
+    const w = 12;
+    const hgt = 32;
+    const text = weeks.map((wk) => (wk.lines ? `week of ${fmtDate(wk.start, true)}: ${wk.on_time} of ${wk.lines} on time (${pct(wk.kept_rate)})` : `week of ${fmtDate(wk.start, true)}: nothing shipped`)).join('; ');
+    const el = svg('svg', { class: 'chart trend', width: weeks.length * w, height: hgt, viewBox: `0 0 ${weeks.length * w} ${hgt}`, role: 'img' },
+      svg('title', {}, `Kept rate per week, ${label}: ${text}`));
+    weeks.forEach((wk, i) => {
+      const bh = wk.lines ? Math.max(2, Math.round(wk.kept_rate * (hgt - 2))) : 1;
+      el.append(svg('rect', { x: i * w + 1, y: hgt - bh, width: w - 2, height: bh, class: wk.lines ? (wk.kept_rate >= 0.95 ? 'bar-good' : 'bar-bad') : 'bar-empty' },
+        svg('title', {}, wk.lines ? `Week of ${fmtDate(wk.start, true)}: ${wk.on_time} of ${wk.lines} on time (${pct(wk.kept_rate)})` : `Week of ${fmtDate(wk.start, true)}: nothing shipped`)));
+    });
+    return el;
+  }
+
+  // histogram draws how many lines took each number of processing days, over the promised
+  // min–max shaded as a band.
+  function histogram(dist, promised, label) {
+    const counts = dist.counts || [];
+    const days = Math.max(counts.length, (promised.max || 0) + 1, 1);
+    const w = 10;
+    const hgt = 40;
+    const top = Math.max(1, ...counts);
+    const el = svg('svg', { class: 'chart hist', width: days * w, height: hgt + 12, viewBox: `0 0 ${days * w} ${hgt + 12}`, role: 'img' },
+    svg('title', {}, `Real processing days, ${label}: ${counts.map((c, d) => (c ? `${c} took ${d}` : '')).filter(Boolean).join(', ') || 'none'}; promised ${promised.min}–${promised.max}`),
+    svg('rect', { x: promised.min * w, y: 0, width: (promised.max - promised.min + 1) * w, height: hgt, class: 'band' }));
+    counts.forEach((c, d) => {
+      if (!c) return;
+      const bh = Math.max(2, Math.round((c / top) * (hgt - 2)));
+      el.append(svg('rect', { x: d * w + 1, y: hgt - bh, width: w - 2, height: bh, class: d > promised.max ? 'bar-bad' : 'bar-good' },
+        svg('title', {}, `${c} line${c === 1 ? '' : 's'} took ${d} processing day${d === 1 ? '' : 's'}`)));
+    });
+    for (let d = 0; d < days; d += 5) el.append(svg('text', { x: d * w + 1, y: hgt + 11, class: 'axis' }, String(d)));
+    return el;
+  }
+
+  function groupTable(title, groups) {
+    const id = nextId('hg');
+    if (!groups || !groups.length) return null;
+    return h('div', { class: 'health-group' },
+      h('h3', { id }, title),
+      h('div', { class: 'table-wrap', tabindex: 0, 'aria-labelledby': id },
+        h('table', { class: 'table health' },
+          h('thead', {}, h('tr', {}, ['Name', 'Lines', 'Kept', 'Late', 'Real days (p5–p95)', 'Per week', 'Real vs promised days'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, groups.map((g) => h('tr', { 'data-key': g.key },
+            h('th', { scope: 'row' }, g.label),
+            h('td', {}, String(g.lines)),
+            h('td', { class: g.kept_rate < 0.95 ? 'kept-bad' : 'kept-good' }, `${pct(g.kept_rate)} (${g.shipped_on_time} of ${g.lines})`),
+            h('td', {}, g.shipped_late ? g.late_by.map((c) => `${c.lines} by ${c.days} d`).join(', ') : '—'),
+            h('td', {}, g.processing.n ? `${g.processing.p5}–${g.processing.p95} (promised ${g.promised.min}–${g.promised.max})` : '—'),
+            h('td', {}, trendChart(g.weeks, g.label)),
+            h('td', {}, g.processing.n ? histogram(g.processing, g.promised, g.label) : '—')))))));
+  }
+
+  // suggestionTarget finds what a suggestion's path changes in the document, as a get/set of a
+  // {min, max} pair; null when the path is not in this document.
+  function suggestionTarget(path) {
+    let m;
+    if (path === 'processing') return { get: () => doc.processing, set: (v) => { doc.processing = v; } };
+    if ((m = /^rules\[(\d+)\]\.processing$/.exec(path)) && doc.rules && doc.rules[m[1]]) {
+      const r = doc.rules[m[1]];
+      return { get: () => r.processing, set: (v) => { r.processing = v; } };
+    }
+    if ((m = /^shipping\.zones\[(\d+)\]\.methods\[(\d+)\]$/.exec(path))) {
+      const z = doc.shipping && doc.shipping.zones && doc.shipping.zones[m[1]];
+      const me = z && z.methods && z.methods[m[2]];
+      if (!me) return null;
+      return { get: () => ({ min: me.min, max: me.max }), set: (v) => { me.min = v.min; me.max = v.max; } };
+    }
+    if ((m = /^catalog\[(\d+)\]\.metafields$/.exec(path)) && doc.catalog && doc.catalog[m[1]]) {
+      const p = doc.catalog[m[1]];
+      return {
+        get: () => ({ min: (p.metafields || {}).processing_min_days, max: (p.metafields || {}).processing_max_days }),
+        set: (v) => { p.metafields = { ...(p.metafields || {}), processing_min_days: v.min, processing_max_days: v.max }; },
+      };
+    }
+    return null;
+  }
+
+  // applySuggestion puts the suggested min–max into the document and saves it the normal way
+  // (validated, versioned, refused with 412 when the settings changed elsewhere).
+  async function applySuggestion(sg) {
+    const t = suggestionTarget(sg.path);
+    if (!t) return;
+    if (isDirty() && !window.confirm('Apply this suggestion? Saving it also saves your other unsaved changes on this page.')) return;
+    t.set({ min: sg.suggested.min, max: sg.suggested.max });
+    renderAll();
+    updateSaveState();
+    await save();
+    if (!isDirty()) {
+      announce(`${sg.label}: ${sg.kind} time is now ${sg.suggested.min}–${sg.suggested.max} days, saved as version ${versionOf(etag)}.`);
+      loadHealth();
+    }
+  }
+
+  function renderSuggestions(list) {
+    const box = $('health-suggestions');
+    const rows = (list || []).filter((sg) => sg.changes);
+    if (!rows.length) {
+      box.replaceChildren(h('p', { class: 'muted' }, `No suggestions: every rule, product and route with at least 10 fulfilments kept its promise, or has too few fulfilments to tell.`));
+      return;
+    }
+    box.replaceChildren(h('h3', { id: 'h-suggestions' }, 'Suggested times'),
+      h('p', { class: 'hint' }, 'The suggested min–max is the 5th to 95th percentile of the real days: it would have kept 95 % of these promises.'),
+      h('div', { class: 'table-wrap', tabindex: 0, 'aria-labelledby': 'h-suggestions' },
+        h('table', { class: 'table suggestions' },
+          h('thead', {}, h('tr', {}, ['For', 'Fulfilments', 'Current', 'Kept now', 'Suggested (p5–p95)', 'Would keep', ''].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, rows.map((sg) => {
+            const kind = sg.kind === 'transit' ? 'transit' : 'processing';
+            const can = sg.path && suggestionTarget(sg.path);
+            return h('tr', { 'data-key': sg.key, 'data-kind': sg.kind },
+              h('th', { scope: 'row' }, `${sg.label} (${kind})`),
+              h('td', {}, String(sg.fulfillments)),
+              h('td', { class: 'current' }, `${sg.current.min}–${sg.current.max} days`),
+              h('td', {}, pct(sg.kept_rate)),
+              h('td', { class: 'suggested' }, `${sg.suggested.min}–${sg.suggested.max} days`),
+              h('td', {}, pct(sg.would_keep)),
+              h('td', {}, can ? h('button', { type: 'button', class: 'btn', 'aria-label': `Apply ${sg.suggested.min}–${sg.suggested.max} days to ${sg.label}`, onclick: () => applySuggestion(sg) }, 'Apply')
+                : h('span', { class: 'hint' }, 'Set on the product in Shopify admin')));
+          })))));
+  }
+
+  function renderAtRisk(list) {
+    const box = $('health-at-risk');
+    if (!list) {
+      box.replaceChildren();
+      return;
+    }
+    if (!list.length) {
+      box.replaceChildren(h('h3', {}, 'Orders at risk now'), h('p', { class: 'muted' }, 'None: no unfulfilled order must ship today or on the next processing day.'));
+      return;
+    }
+    const store = (cfg.shop || '').replace(/\.myshopify\.com$/, '');
+    box.replaceChildren(h('h3', { id: 'h-at-risk' }, 'Orders at risk now'),
+      h('p', { class: 'hint' }, 'Unfulfilled orders whose promised latest ship date is today or the next processing day (or already past), most urgent first.'),
+      h('ul', { class: 'at-risk', 'aria-labelledby': 'h-at-risk' }, list.map((o) => h('li', { 'data-order': o.order_id },
+        h('a', { href: `https://admin.shopify.com/store/${encodeURIComponent(store)}/orders/${o.order_id}`, target: '_top', rel: 'noopener' }, o.name || `Order ${o.order_id}`),
+        ' ', h('span', { class: o.overdue ? 'badge badge-critical' : 'badge' }, o.overdue ? `late: was due ${fmtDate(o.ships.latest, true)}` : `ship by ${fmtDate(o.ships.latest, true)}`),
+        ' ', h('span', { class: 'muted' }, `ordered ${fmtDateTime(o.created_at)}`)))));
+  }
+
+  async function loadHealth() {
+    const status = $('health-status');
+    let res;
+    try {
+      res = await api('GET', `/admin/api/health?window=${healthWindow}`);
+    } catch (err) {
+      status.textContent = `Promise health is unavailable: ${err.message}`;
+      return;
+    }
+    if (!res.ok) {
+      status.textContent = `Promise health is unavailable: ${errorMessage(res)}`;
+      return;
+    }
+    const rep = res.data;
+    const o = rep.overall;
+    status.textContent = o.lines
+      ? `${o.shipped_on_time} of ${o.lines} order lines shipped on time (${pct(o.kept_rate)}) from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)}${o.delivered ? `; ${o.delivered_on_time} of ${o.delivered} delivered ones arrived on time (${pct(o.delivered_kept_rate)})` : ''}.`
+      : `Nothing shipped from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)} with a Leadtime promise yet.`;
+    renderAtRisk(rep.at_risk);
+    renderSuggestions(rep.suggestions);
+    $('health-groups').replaceChildren(...[groupTable('By rule', rep.rules), groupTable('By product', rep.products), groupTable('By zone and method', rep.routes)].filter(Boolean));
+  }
+
   // ---- start ---------------------------------------------------------------------------------
 
   async function start() {
@@ -1121,6 +1300,8 @@
     loadHistory();
     loadFunctionStatus();
     loadFeedToken(false);
+    for (const r of document.querySelectorAll('input[name=health-window]')) r.addEventListener('change', () => { healthWindow = Number(r.value); loadHealth(); });
+    loadHealth();
   }
 
   // ---- the checkout function ---------------------------------------------------------------
