@@ -196,6 +196,22 @@ func (s *Server) onOrderCreate(ctx context.Context, shop string, body []byte) er
 }
 
 func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload) error {
+	client, err := s.app.clientFor(ctx, shop, false)
+	if err != nil {
+		return fmt.Errorf("order %d: %w", o.ID, err)
+	}
+	// A promise once given stands: a replayed or repeated orders/create
+	// (de-duplication lives in the cache, which a restart empties) must not
+	// rewrite it from today's settings.
+	frozen, err := client.OrderPromise(ctx, o.ID)
+	switch {
+	case errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable):
+		return fmt.Errorf("order %d: %w: %v", o.ID, errTransient, err)
+	case err != nil:
+		return fmt.Errorf("order %d: reading its promise: %w", o.ID, err)
+	case len(frozen) > 0:
+		return nil
+	}
 	req := CartRequest{Shop: shop, Locale: o.CustomerLocale}
 	if o.ShippingAddress != nil && delivery.KnownCountry(o.ShippingAddress.CountryCode) {
 		req.Dest.Country = o.ShippingAddress.CountryCode
@@ -224,10 +240,6 @@ func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload)
 	doc, err := json.Marshal(answer)
 	if err != nil {
 		return err
-	}
-	client, err := s.app.clientFor(ctx, shop, false)
-	if err != nil {
-		return fmt.Errorf("order %d: %w", o.ID, err)
 	}
 	err = client.SetMetafields(ctx, []shopify.MetafieldInput{{
 		OwnerID: shopify.GID("Order", o.ID), Namespace: "leadtime", Key: "promise", Type: "json", Value: string(doc),

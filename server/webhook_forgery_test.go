@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -120,5 +121,46 @@ func TestWebhookForgedFromOtherSignatures(t *testing.T) {
 		if w := e.webhook(tc.topic, e2eShop, "", []byte(tc.body)); w.Code != http.StatusOK {
 			t.Errorf("a genuine %s: status %d, want 200\n%s", tc.topic, w.Code, w.Body)
 		}
+	}
+}
+
+// TestOrderPromiseSurvivesReplay (issue 16 item 5): orders/create is
+// delivered, the service restarts (a new instance: its cache, where
+// de-duplication lives, is empty), the merchant changes the product's
+// processing time, and the same delivery is replayed, with its webhook
+// id. The promise the buyer was given stays as written, and nothing is
+// written again.
+func TestOrderPromiseSurvivesReplay(t *testing.T) {
+	e := newE2E(t)
+	e.install(t, e2eShop)
+	const orderID = 820982911946154600
+	order := []byte(fmt.Sprintf(`{"id":%d,"created_at":"2026-11-23T09:00:00+01:00","customer_locale":"en",
+		"line_items":[{"product_id":%d,"variant_id":%d,"quantity":1}],
+		"shipping_address":{"country_code":"SE"},"shipping_lines":[{"code":"standard"}]}`,
+		orderID, sweaterID, sweaterVariant))
+	if w := e.webhook("orders/create", e2eShop, "order-created-1", order); w.Code != http.StatusOK {
+		t.Fatalf("orders/create: %d %s", w.Code, w.Body)
+	}
+	owner := shopify.GID("Order", orderID)
+	first, ok := e.fake.Metafield(e2eShop, owner, "leadtime", "promise")
+	if !ok {
+		t.Fatal("orders/create wrote no leadtime.promise")
+	}
+
+	e.h, e.shared = e.instance(t) // restarted: nothing remembered in memory
+	sweater := e2eProducts()[0]
+	sweater.Metafields = map[string]string{"leadtime.processing_min_days": "20", "leadtime.processing_max_days": "30"}
+	e.fake.UpdateProduct(e2eShop, sweater)
+	before := len(e.fake.Mutations())
+	for _, id := range []string{"order-created-1", "order-created-2"} { // the replay, and a second delivery
+		if w := e.webhook("orders/create", e2eShop, id, order); w.Code != http.StatusOK {
+			t.Fatalf("orders/create replayed (id %s): %d %s", id, w.Code, w.Body)
+		}
+	}
+	if n := len(e.fake.Mutations()) - before; n != 0 {
+		t.Errorf("replayed orders/create ran %d mutations, want 0", n)
+	}
+	if got, _ := e.fake.Metafield(e2eShop, owner, "leadtime", "promise"); got.Value != first.Value {
+		t.Errorf("leadtime.promise after the replay =\n%s\nwant it unchanged:\n%s", got.Value, first.Value)
 	}
 }
