@@ -263,3 +263,53 @@ func TestInjectedCache(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryCacheBytes (issue 16 item 2): a flood of distinct large
+// answers, as 20 000 unique carts made, stays within the byte budget; an
+// answer above EntryBytes is not kept; one shop filling its share evicts
+// nothing of another's.
+func TestMemoryCacheBytes(t *testing.T) {
+	expires := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	now := expires.Add(-time.Hour)
+	limits := server.AnswerCacheLimits{Entries: 100_000, Bytes: 4 << 20, ShopBytes: 2 << 20, EntryBytes: 64 << 10}
+	c := server.NewBoundedMemoryCache(limits)
+	answer := func(shop string, n int) *server.CachedAnswer {
+		return &server.CachedAnswer{Shop: shop, Body: make([]byte, n), ExpiresAt: expires}
+	}
+	c.Set("victim", answer("victim.myshopify.com", 1000))
+	for i := range 20_000 {
+		c.Set(fmt.Sprint("flood-", i), answer("attacker.myshopify.com", 40<<10))
+		if got := c.Bytes(); got > limits.Bytes {
+			t.Fatalf("after %d answers of 40 KB: %d bytes cached, want at most %d", i+1, got, limits.Bytes)
+		}
+	}
+	if got := c.ShopBytes("attacker.myshopify.com"); got > limits.ShopBytes {
+		t.Errorf("the flooding shop holds %d bytes, want at most its share %d", got, limits.ShopBytes)
+	}
+	if _, ok := c.Get("victim", now); !ok {
+		t.Errorf("another shop's answer was evicted by the flood")
+	}
+	c.Set("huge", answer("victim.myshopify.com", 200<<10)) // a 250-line cart's answer
+	if _, ok := c.Get("huge", now); ok {
+		t.Errorf("a 200 KB answer was cached, want answers above %d bytes left out", limits.EntryBytes)
+	}
+	// Replacing an answer counts the old one out.
+	before := c.ShopBytes("victim.myshopify.com")
+	for range 100 {
+		c.Set("victim", answer("victim.myshopify.com", 1000))
+	}
+	if got := c.ShopBytes("victim.myshopify.com"); got != before {
+		t.Errorf("after replacing one answer 100 times the shop holds %d bytes, want %d", got, before)
+	}
+	// Many shops at once: the total bound evicts the oldest.
+	for i := range 5_000 {
+		c.Set(fmt.Sprint("many-", i), answer(fmt.Sprintf("shop-%d.myshopify.com", i%10), 40<<10))
+		if got := c.Bytes(); got > limits.Bytes {
+			t.Fatalf("ten shops, after %d answers: %d bytes cached, want at most %d", i+1, got, limits.Bytes)
+		}
+	}
+	c.Purge()
+	if got := c.Bytes(); got != 0 {
+		t.Errorf("after Purge: %d bytes counted, want 0", got)
+	}
+}

@@ -34,7 +34,7 @@ func (s *Server) handleProduct() gin.HandlerFunc {
 		}
 		req.Shop = shop
 		key := productKey(req, common, s.answerGeneration(shop))
-		s.serveCached(c, key, common.format, func(now time.Time) (any, error) {
+		s.serveCached(c, shop, key, common.format, func(now time.Time) (any, error) {
 			return s.engine.Product(c.Request.Context(), req, now)
 		})
 	}
@@ -78,7 +78,7 @@ func (s *Server) serveCart(c *gin.Context, q url.Values, lines []CartLine) {
 		return
 	}
 	req := CartRequest{Shop: shop, Lines: lines, Dest: common.dest, Locale: common.locale}
-	s.serveCached(c, cartKey(req, common, s.answerGeneration(shop)), common.format, func(now time.Time) (any, error) {
+	s.serveCached(c, shop, cartKey(req, common, s.answerGeneration(shop)), common.format, func(now time.Time) (any, error) {
 		return s.engine.Cart(c.Request.Context(), req, now)
 	})
 }
@@ -102,7 +102,7 @@ func (s *Server) shopParam(q url.Values) (string, error) {
 // serveCached writes the cached answer under key, or computes, encodes and
 // caches it. Answers are cached until their expires_at: nothing in them
 // can change before then.
-func (s *Server) serveCached(c *gin.Context, key string, format Format, compute func(now time.Time) (any, error)) {
+func (s *Server) serveCached(c *gin.Context, shop, key string, format Format, compute func(now time.Time) (any, error)) {
 	now := s.now()
 	if a, ok := s.cache.Get(key, now); ok {
 		writeCached(c, a, now)
@@ -125,6 +125,7 @@ func (s *Server) serveCached(c *gin.Context, key string, format Format, compute 
 		// wait on Shopify (DESIGN §6).
 		a.ExpiresAt = minTime(a.ExpiresAt, now.Add(staleAnswerFor))
 	}
+	a.Shop = shop
 	s.cache.Set(key, a)
 	writeCached(c, a, now)
 }
