@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/redisconn"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/store"
@@ -229,6 +229,7 @@ func openBackends(ctx context.Context, getenv func(string) string, logger *slog.
 	}
 	// A Redis that hangs must not hold requests for go-redis's default 3 s.
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, time.Second, time.Second
+	opts.RedisCluster = getenv("REDIS_CLUSTER") == "1"
 	st, err := store.OpenRedis(ctx, redisURL, opts)
 	if err != nil {
 		return nil, nil, err
@@ -236,14 +237,12 @@ func openBackends(ctx context.Context, getenv func(string) string, logger *slog.
 	if on, known := st.Persistent(); !on {
 		logger.Warn("Redis holds settings and tokens but does not persist them (AOF is off or unknown): a restart would lose what merchants entered; turn on appendonly", "known", known)
 	}
-	ro, err := redis.ParseURL(redisURL)
+	// MaxRetries 1: a refused connection is a miss at once, not after retries.
+	t := 200 * time.Millisecond
+	rdb, err := redisconn.Open(redisURL, redisconn.Options{Cluster: opts.RedisCluster, MaxRetries: 1, DialTimeout: t, ReadTimeout: t, WriteTimeout: t})
 	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %w", errors.New(strings.SplitN(err.Error(), ":", 2)[0])) // never echo the password
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	ro.ContextTimeoutEnabled, ro.MaxRetries = true, 1
-	ro.DialerRetries = 1 // a refused connection is a miss at once, not after five dials
-	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
-	rdb := redis.NewClient(ro)
 	svc.rdb = rdb
 	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: svc.metrics.CacheEvent})
 	svc.closers = append(svc.closers, func() { st.Close() }, func() { rdb.Close() }, shared.Close)

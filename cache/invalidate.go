@@ -122,6 +122,16 @@ const (
 
 // subscribe keeps a subscription to the invalidation channel until ctx
 // ends, subscribing again after any failure.
+//
+// On a Redis Cluster this stays classic pub/sub (SUBSCRIBE to one node,
+// PUBLISH broadcast by the cluster bus to every node), not sharded
+// SSUBSCRIBE: every instance serves every shop, so per-shop shard channels
+// would mean one subscription per shop (an open-ended set no instance
+// knows) on the node of that shop's slot, and go-redis pins a sharded
+// subscription to the slot of its first channel. Invalidations are rare
+// (settings saves, webhooks), so the broadcast costs little. When the
+// subscribed node dies, the loop below subscribes again, to another node
+// once the client sees it gone, and the epoch bump revalidates L1.
 func (c *Cache) subscribe(ctx context.Context) {
 	defer c.wg.Done()
 	backoff := subMinBackoff

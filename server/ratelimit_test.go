@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadtime-app/leadtime/internal/redisconn"
 	"github.com/leadtime-app/leadtime/internal/redistest"
 	"github.com/leadtime-app/leadtime/server"
 )
@@ -186,5 +187,61 @@ func TestRateLimitPerInstanceWithoutRedis(t *testing.T) {
 	}
 	if ok != 4 {
 		t.Errorf("6 requests over two instances without Redis: %d allowed, want 2 each", ok)
+	}
+}
+
+// TestRateLimitSharedRedisCluster: on a real 3-master Redis Cluster, two
+// instances (each with its own cluster client) share the buckets of IPs
+// and a shop whose keys live in different slots; the bucket script touches
+// one key, so no call fails (the Redis error counter stays at 0).
+func TestRateLimitSharedRedisCluster(t *testing.T) {
+	cl := redistest.StartCluster(t, 3)
+	client := func() redis.UniversalClient {
+		d := 200 * time.Millisecond
+		rdb, err := redisconn.Open(cl.URL(), redisconn.Options{MaxRetries: 1, DialTimeout: d, ReadTimeout: d, WriteTimeout: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rdb.Close() })
+		return rdb
+	}
+	limits := server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.01, Burst: 4}} // no refill within the test
+	a, _ := limitedInstance(t, limits, client())
+	b, _ := limitedInstance(t, limits, client())
+	ips := []string{"203.0.113.1", "203.0.113.2", "198.51.100.3", "192.0.2.4", "192.0.2.5"}
+	for _, ip := range ips {
+		ok := 0
+		for i := range 8 {
+			if fromIP(t, []http.Handler{a, b}[i%2], ip) == http.StatusOK {
+				ok++
+			}
+		}
+		if ok != 4 {
+			t.Errorf("8 requests from %s spread over two instances: %d allowed, want the shared burst of 4", ip, ok)
+		}
+	}
+	// Per shop, whatever the client.
+	perShop := server.Limits{StorefrontPerShop: server.Rate{PerSecond: 0.01, Burst: 3}}
+	c, _ := limitedInstance(t, perShop, client())
+	d, _ := limitedInstance(t, perShop, client())
+	ok := 0
+	for i := range 6 {
+		if fromIP(t, []http.Handler{c, d}[i%2], "100.64.0."+strconv.Itoa(i)) == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != 3 {
+		t.Errorf("6 requests for one shop spread over two instances: %d allowed, want the shared burst of 3", ok)
+	}
+	rdb := client()
+	for _, k := range []string{"leadtime:{203.0.113.1}:rl:ip", "leadtime:{" + demoDomain + "}:rl:shop"} {
+		if n, err := rdb.Exists(context.Background(), k).Result(); err != nil || n != 1 {
+			t.Errorf("the bucket %s is not in the cluster (%d, %v)", k, n, err)
+		}
+	}
+	for _, h := range []http.Handler{a, b, c, d} {
+		if got := metricValue(t, scrape(t, h), "leadtime_rate_limit_redis_errors_total"); got != 0 {
+			t.Errorf("leadtime_rate_limit_redis_errors_total = %v on a healthy cluster, want 0", got)
+		}
 	}
 }

@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/leadtime-app/leadtime/internal/redisconn"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -33,7 +33,7 @@ import (
 // Redis keeps what a merchant entered only if it persists: see Persistent.
 // A *Redis is safe for concurrent use.
 type Redis struct {
-	rdb        *redis.Client
+	rdb        redis.UniversalClient
 	opts       Options
 	seal       *sealer
 	persistent bool
@@ -50,39 +50,28 @@ func keysFor(shop string) redisKeys {
 }
 
 // OpenRedis connects to rawURL (redis:// or rediss://, as REDIS_URL gives
-// it), checks that Redis answers, and finds out whether it persists. The
+// it; a Redis Cluster when the URL has addr= parameters or
+// opts.RedisCluster is set), checks that Redis answers, and finds out whether it persists. The
 // URL, which may hold a password, is never put into an error.
 func OpenRedis(ctx context.Context, rawURL string, opts Options) (*Redis, error) {
 	seal, err := newSealer(opts.EncryptionKey)
 	if err != nil {
 		return nil, err
 	}
-	ro, err := redis.ParseURL(rawURL)
+	// One dial per attempt (redisconn): go-redis already retries a failed
+	// command (max_retries, default 3), and its default of five dials per
+	// attempt turned a dead Redis into seconds of waiting per call.
+	rdb, err := redisconn.Open(rawURL, redisconn.Options{
+		Cluster:     opts.RedisCluster,
+		DialTimeout: opts.DialTimeout, ReadTimeout: opts.ReadTimeout, WriteTimeout: opts.WriteTimeout,
+	})
 	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // url.Error repeats the whole URL, password included
-		}
-		return nil, fmt.Errorf("store: OpenRedis: bad REDIS_URL: %w", err)
+		return nil, fmt.Errorf("store: OpenRedis: %w", err)
 	}
-	if opts.DialTimeout > 0 {
-		ro.DialTimeout = opts.DialTimeout
-	}
-	if opts.ReadTimeout > 0 {
-		ro.ReadTimeout = opts.ReadTimeout
-	}
-	if opts.WriteTimeout > 0 {
-		ro.WriteTimeout = opts.WriteTimeout
-	}
-	// One dial per attempt: go-redis already retries a failed command
-	// (max_retries, default 3), and its default of five dials per attempt
-	// turned a dead Redis into seconds of waiting per call.
-	ro.DialerRetries = 1
-	ro.ContextTimeoutEnabled = true
-	r := &Redis{rdb: redis.NewClient(ro), opts: opts, seal: seal}
+	r := &Redis{rdb: rdb, opts: opts, seal: seal}
 	if err := r.rdb.Ping(ctx).Err(); err != nil {
 		r.rdb.Close()
-		return nil, fmt.Errorf("store: OpenRedis: PING %s: %w", ro.Addr, err)
+		return nil, fmt.Errorf("store: OpenRedis: PING: %w", err)
 	}
 	r.persistent, r.known = detectPersistence(ctx, r.rdb)
 	return r, nil
@@ -92,7 +81,7 @@ func OpenRedis(ctx context.Context, rawURL string, opts Options) (*Redis, error)
 // appendonly, or, where managed Redis disables CONFIG, INFO persistence.
 // Snapshots alone (save) do not count: they lose the writes since the last
 // one (DESIGN §6 asks for AOF).
-func detectPersistence(ctx context.Context, rdb *redis.Client) (on, known bool) {
+func detectPersistence(ctx context.Context, rdb redis.UniversalClient) (on, known bool) {
 	if m, err := rdb.ConfigGet(ctx, "appendonly").Result(); err == nil {
 		if v, ok := m["appendonly"]; ok {
 			return v == "yes", true

@@ -126,6 +126,11 @@ type Options struct {
 	// errors promptly instead of hanging requests. Zero keeps the value from
 	// the URL's query (dial_timeout=…) or go-redis's default (5 s, 3 s, 3 s).
 	DialTimeout, ReadTimeout, WriteTimeout time.Duration
+
+	// RedisCluster (Redis only) opens a Redis Cluster client even for a
+	// URL with one address (REDIS_CLUSTER=1); a URL with addr= parameters
+	// is a cluster anyway (see internal/redisconn).
+	RedisCluster bool
 }
 
 func (o Options) now() time.Time {

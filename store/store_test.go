@@ -90,24 +90,61 @@ func harnesses() []harness {
 				remember(t, s)
 				return s
 			},
-			rawToken: func(t *testing.T, s storeAPI, shop string) string {
-				raw, err := s.(*Redis).rdb.HGet(context.Background(), keysFor(shop).token, "token").Result()
+			rawToken: redisRawToken,
+		},
+		{
+			// Every operation on a real 3-master Redis Cluster: a script,
+			// MULTI or DEL whose keys left the shop's hash slot would fail
+			// here with CROSSSLOT.
+			name: "redis-cluster",
+			open: func(t *testing.T, opts Options) storeAPI {
+				c := testCluster(t)
+				closePrevious(t)
+				opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, time.Second, time.Second
+				s, err := OpenRedis(context.Background(), c.URL(), opts)
 				if err != nil {
-					t.Fatal(err)
+					t.Fatalf("OpenRedis(cluster): %v", err)
 				}
-				return raw
+				if _, ok := s.rdb.(*redis.ClusterClient); !ok {
+					t.Fatalf("OpenRedis(%s) made a %T, want a *redis.ClusterClient", c.URL(), s.rdb)
+				}
+				remember(t, s)
+				return s
 			},
+			rawToken: redisRawToken,
 		},
 	}
+}
+
+func redisRawToken(t *testing.T, s storeAPI, shop string) string {
+	raw, err := s.(*Redis).rdb.HGet(context.Background(), keysFor(shop).token, "token").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// testCluster returns the test's Redis Cluster, started on first use.
+func testCluster(t *testing.T) *redistest.Cluster {
+	stateMu.Lock()
+	defer stateMu.Unlock()
+	if c, ok := clusters[t]; ok {
+		return c
+	}
+	c := redistest.StartCluster(t, 3)
+	clusters[t] = c
+	t.Cleanup(func() { stateMu.Lock(); delete(clusters, t); stateMu.Unlock() })
+	return c
 }
 
 // Per-test state of the harnesses: one temp dir or redis-server per test,
 // and the store opened last.
 var (
-	stateMu sync.Mutex
-	dirs    = map[*testing.T]string{}
-	servers = map[*testing.T]*redistest.Server{}
-	opened  = map[*testing.T]storeAPI{}
+	stateMu  sync.Mutex
+	dirs     = map[*testing.T]string{}
+	servers  = map[*testing.T]*redistest.Server{}
+	clusters = map[*testing.T]*redistest.Cluster{}
+	opened   = map[*testing.T]storeAPI{}
 )
 
 func testDir(t *testing.T) string {

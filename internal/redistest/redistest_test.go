@@ -2,6 +2,8 @@ package redistest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +83,31 @@ func configGet(t *testing.T, rdb *redis.Client, key string) string {
 		t.Fatalf("CONFIG GET %s: %v", key, err)
 	}
 	return m[key]
+}
+
+// TestStartCluster: the cluster answers keys in every slot through a
+// cluster client, spread over every master.
+func TestStartCluster(t *testing.T) {
+	c := StartCluster(t, 3)
+	rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs()})
+	defer rdb.Close()
+	ctx := context.Background()
+	for i := range 30 {
+		k := fmt.Sprintf("k%d", i)
+		if err := rdb.Set(ctx, k, i, 0).Err(); err != nil {
+			t.Fatalf("SET %s: %v", k, err)
+		}
+	}
+	// Thirty keys spread over every master.
+	for _, s := range c.Nodes {
+		node := redis.NewClient(&redis.Options{Addr: s.Addr()})
+		n, err := node.DBSize(ctx).Result()
+		node.Close()
+		if err != nil || n == 0 {
+			t.Errorf("node %s holds %d keys (%v), want some", s.Addr(), n, err)
+		}
+	}
+	if got, want := strings.Count(c.URL(), "addr="), 2; got != want {
+		t.Errorf("URL %q has %d addr=, want %d", c.URL(), got, want)
+	}
 }
