@@ -41,8 +41,16 @@ type ShopifyProducts struct {
 	Cache   *cache.Cache
 	Clients AdminClients
 	Log     *slog.Logger
+	// ShopperLoads is each shop's budget of Admin API loads caused by
+	// storefront requests (load_budget.go); zero means DefaultShopperLoads,
+	// a negative PerSecond no budget.
+	ShopperLoads Rate
+	// Now is the budget's clock; nil means the wall clock.
+	Now func() time.Time
 
 	inventory inventoryIndex
+	loadsOnce sync.Once
+	loads     *limiter
 }
 
 // Product keys in the cache. The inventory index maps an inventory item
@@ -76,6 +84,9 @@ func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id 
 		if clientErr != nil {
 			return nil, clientErr
 		}
+		if err := sp.spendLoad(ctx, domain, 1); err != nil {
+			return nil, err
+		}
 		var p *delivery.Product
 		var err error
 		if id > 0 {
@@ -93,9 +104,10 @@ func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id 
 	case errors.Is(err, cache.ErrNotFound) || errors.Is(err, delivery.ErrUnknownProduct):
 		return nil, false, fmt.Errorf("%s: %w", strings.TrimPrefix(key, "leadtime:"), delivery.ErrUnknownProduct)
 	case err != nil:
-		// Shopify is down and this product was never seen: quote the shop's
-		// default rather than fail the storefront, and say it is stale.
-		sp.log().WarnContext(ctx, "product facts unavailable; quoting the shop default", "shop", domain, "err", err)
+		// Shopify is down (or the shopper budget is spent) and this product
+		// was never seen: quote the shop's default rather than fail the
+		// storefront, and say it is stale.
+		sp.logUnavailable(ctx, domain, err, "product", id)
 		return standIn(id, handle, 0), true, nil
 	}
 	p, err := decodeProduct(val)
@@ -122,6 +134,9 @@ func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *deliver
 	results := sp.Cache.FetchMany(ctx, keys, ProductFactsTTL, func(ctx context.Context, missing []string) (map[string][]byte, error) {
 		if clientErr != nil {
 			return nil, clientErr // as in Product
+		}
+		if err := sp.spendLoad(ctx, domain, client.VariantQueries(len(missing))); err != nil {
+			return nil, err
 		}
 		want := make([]int64, len(missing))
 		for i, k := range missing {
@@ -151,7 +166,7 @@ func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *deliver
 		case errors.Is(r.Err, cache.ErrNotFound):
 			continue // unknown variant: the line says unknown_product
 		case r.Err != nil:
-			sp.log().WarnContext(ctx, "variant facts unavailable; quoting the shop default", "shop", domain, "variant", id, "err", r.Err)
+			sp.logUnavailable(ctx, domain, r.Err, "variant", id)
 			out[id], anyStale = standIn(0, "", id), true
 			continue
 		}
@@ -239,6 +254,16 @@ func (sp *ShopifyProducts) ForgetInventoryItem(ctx context.Context, shop string,
 	}
 	sp.Cache.Invalidate(ctx, key)
 	return true
+}
+
+// logUnavailable says that facts were not loaded; a spent shopper budget
+// is expected under a flood, so it is not a warning per request.
+func (sp *ShopifyProducts) logUnavailable(ctx context.Context, shop string, err error, what string, id int64) {
+	level := slog.LevelWarn
+	if errors.Is(err, errLoadBudget) {
+		level = slog.LevelDebug
+	}
+	sp.log().Log(ctx, level, what+" facts unavailable; quoting the shop default", "shop", shop, what, id, "err", err)
 }
 
 func (sp *ShopifyProducts) log() *slog.Logger {

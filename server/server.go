@@ -195,7 +195,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/auth/callback", s.handleAuthCallback())
 	r.POST("/webhooks", s.handleWebhook())
 
-	proxy := r.Group("/proxy", s.verifyProxy(), s.rateLimit(s.limitProxy, proxyShopKey))
+	proxy := r.Group("/proxy", s.verifyProxy(), s.rateLimit(s.limitProxy, proxyShopKey), shopperTraffic())
 	proxy.GET("", s.handleShippingPage())
 	proxy.GET("/", s.handleShippingPage())
 	proxy.GET("/product", s.handleProduct())
@@ -204,7 +204,7 @@ func (s *Server) routes() *gin.Engine {
 
 	// The storefront API answers exactly as the proxy does, for headless shops.
 	storefront := r.Group("/storefront/v1",
-		s.rateLimit(s.limitIP, storefrontIP), s.storefrontShop(), s.rateLimit(s.limitShop, storefrontShopKey))
+		s.rateLimit(s.limitIP, storefrontIP), s.storefrontShop(), s.rateLimit(s.limitShop, storefrontShopKey), shopperTraffic())
 	storefront.GET("/product", s.handleProduct())
 	storefront.GET("/cart", s.handleCartGet())
 	storefront.POST("/cart", s.handleCartPost())
@@ -212,7 +212,7 @@ func (s *Server) routes() *gin.Engine {
 	storefront.OPTIONS("/cart", s.handleStorefrontPreflight())
 
 	// The checkout UI extension's API: a session token instead of the proxy's signature.
-	checkout := r.Group("/checkout/v1", checkoutCORS(), s.rateLimit(s.limitIP, checkoutIP))
+	checkout := r.Group("/checkout/v1", checkoutCORS(), s.rateLimit(s.limitIP, checkoutIP), shopperTraffic())
 	checkout.POST("/cart", s.handleCheckoutCart())
 	checkout.OPTIONS("/cart", handleCheckoutPreflight())
 

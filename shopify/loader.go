@@ -115,6 +115,11 @@ func (c *Client) wholeProduct(ctx context.Context, n *productNode) (*delivery.Pr
 	return c.product(n, variants)
 }
 
+// VariantQueries is how many queries ProductsOfVariants sends for n ids.
+func (c *Client) VariantQueries(n int) int {
+	return (n + c.queries.maxNodes - 1) / c.queries.maxNodes
+}
+
 // ProductsOfVariants loads the products of many variants in one nodes(ids:)
 // query, whatever the number of lines up to 90 ids with
 // Options.SkipCollections and 26 without (Shopify's 1000-point limit on
