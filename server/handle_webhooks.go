@@ -256,6 +256,9 @@ func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload)
 // onUninstalled forgets the shop's token (its settings stay, for a
 // reinstall) and stops serving it.
 func (s *Server) onUninstalled(ctx context.Context, shop string, _ []byte) error {
+	if installed, err := s.stillInstalled(ctx, shop); err != nil || installed {
+		return err
+	}
 	if err := s.app.Store.DeleteToken(ctx, shop); err != nil {
 		return fmt.Errorf("%w: %v", errTransient, err)
 	}
@@ -266,11 +269,43 @@ func (s *Server) onUninstalled(ctx context.Context, shop string, _ []byte) error
 // onShopRedact removes everything Leadtime keeps of a shop (GDPR, 48 hours
 // after uninstall).
 func (s *Server) onShopRedact(ctx context.Context, shop string, _ []byte) error {
+	if installed, err := s.stillInstalled(ctx, shop); err != nil || installed {
+		return err
+	}
 	if err := s.app.Store.DeleteShop(ctx, shop); err != nil {
 		return fmt.Errorf("%w: %v", errTransient, err)
 	}
 	s.forgetShop(ctx, shop)
 	return nil
+}
+
+// stillInstalled asks Shopify whether the shop's token still works, before
+// an uninstall or an erasure is carried out. A webhook's body is signed but
+// its headers (webhook id, time) are not, so a genuine app/uninstalled or
+// shop/redact recorded once could be replayed any time later, after the
+// merchant has installed again (issue 16 item 5). Shopify revokes the token
+// at uninstall: a token Shopify still accepts means the webhook is a
+// replay, and it is ignored (200, nothing changed). A shop without a token
+// is uninstalled already. When Shopify cannot say, Shopify's retry comes
+// back later.
+func (s *Server) stillInstalled(ctx context.Context, shop string) (bool, error) {
+	client, err := s.app.clientFor(ctx, shop, false)
+	switch {
+	case errors.Is(err, ErrNoToken):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("%w: %v", errTransient, err)
+	}
+	_, err = client.ShopSettingsMetafield(ctx)
+	switch {
+	case err == nil:
+		s.log.WarnContext(ctx, "ignoring an uninstall or erasure webhook: Shopify still accepts the shop's token (a replay?)", "shop", shop)
+		return true, nil
+	case errors.Is(err, shopify.ErrUnauthorized):
+		return false, nil
+	default:
+		return false, fmt.Errorf("%w: asking Shopify whether %s is installed: %v", errTransient, shop, err)
+	}
 }
 
 func (s *Server) forgetShop(ctx context.Context, shop string) {

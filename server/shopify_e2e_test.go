@@ -562,7 +562,10 @@ func TestShopifyE2E(t *testing.T) {
 	}
 
 	// (e) app/uninstalled removes the token: the proxy then refuses the
-	// shop. The settings stay for a reinstall, until shop/redact.
+	// shop. The settings stay for a reinstall, until shop/redact. Shopify
+	// revokes the token first.
+	offlineToken := e.fake.Token(e2eShop)
+	e.fake.RevokeToken(e2eShop)
 	if w := e.webhook("app/uninstalled", e2eShop, "", []byte(`{"id":1,"domain":"`+e2eShop+`","myshopify_domain":"`+e2eShop+`"}`)); w.Code != http.StatusOK {
 		t.Fatalf("app/uninstalled: status %d, want 200\n%s", w.Code, w.Body)
 	}
@@ -589,7 +592,7 @@ func TestShopifyE2E(t *testing.T) {
 	if !strings.Contains(logs, `"installed"`) || !strings.Contains(logs, "obtained an offline token") {
 		t.Fatalf("the log misses the install; is it captured?\n%s", logs)
 	}
-	for what, secret := range map[string]string{"the API secret": e2eAPISecret, "the offline token": e.fake.Token(e2eShop)} {
+	for what, secret := range map[string]string{"the API secret": e2eAPISecret, "the offline token": offlineToken} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("%s appears in the log", what)
 		}

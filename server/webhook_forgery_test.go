@@ -164,3 +164,38 @@ func TestOrderPromiseSurvivesReplay(t *testing.T) {
 		t.Errorf("leadtime.promise after the replay =\n%s\nwant it unchanged:\n%s", got.Value, first.Value)
 	}
 }
+
+// TestUninstallReplayIgnored (issue 16 item 5): a genuine app/uninstalled
+// and shop/redact, replayed with their signed bodies while the shop is
+// installed (Shopify accepts its token), change nothing: the token, the
+// settings and the storefront stay. Once Shopify has revoked the token,
+// the same app/uninstalled is carried out.
+func TestUninstallReplayIgnored(t *testing.T) {
+	e := newE2E(t)
+	e.install(t, e2eShop)
+	uninstalled := []byte(`{"id":1,"domain":"` + e2eShop + `","myshopify_domain":"` + e2eShop + `"}`)
+	redact := []byte(`{"shop_id":1,"shop_domain":"` + e2eShop + `"}`)
+	for _, wh := range []struct {
+		topic string
+		body  []byte
+	}{{"app/uninstalled", uninstalled}, {"shop/redact", redact}} {
+		if w := e.webhook(wh.topic, e2eShop, "replayed-"+wh.topic, wh.body); w.Code != http.StatusOK {
+			t.Fatalf("replayed %s: %d %s, want 200 (ignored)", wh.topic, w.Code, w.Body)
+		}
+		rec, err := e.store.Get(t.Context(), e2eShop)
+		if err != nil || !rec.Installed() || len(rec.Settings) == 0 {
+			t.Fatalf("after a replayed %s while installed: %v, %v; want the shop kept, token and settings", wh.topic, rec, err)
+		}
+	}
+	if w := e.proxy("product", e2eShop, url.Values{"product_id": {strconv.Itoa(sweaterID)}}); w.Code != http.StatusOK {
+		t.Errorf("storefront after the replays: %d %s, want 200", w.Code, w.Body)
+	}
+
+	e.fake.RevokeToken(e2eShop) // the merchant uninstalls for real
+	if w := e.webhook("app/uninstalled", e2eShop, "real-uninstall", uninstalled); w.Code != http.StatusOK {
+		t.Fatalf("app/uninstalled: %d %s", w.Code, w.Body)
+	}
+	if rec, err := e.store.Get(t.Context(), e2eShop); err != nil || rec.Installed() {
+		t.Errorf("after a real app/uninstalled: %v, %v; want the token gone", rec, err)
+	}
+}

@@ -366,6 +366,17 @@ func cloneProduct(p Product) Product {
 	return p
 }
 
+// RevokeToken makes the shop's access token invalid, as Shopify does when
+// the merchant uninstalls the app: every call with it is a 401 until the
+// shop installs again (OAuth or token exchange).
+func (s *Server) RevokeToken(domain string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.shops[domain]; st != nil {
+		st.token = ""
+	}
+}
+
 // FailNext makes the next n Admin API requests (GraphQL and OAuth) fail
 // with status: 429 (with Retry-After, see SetRetryAfter), a 5xx, Timeout
 // or Reset.
