@@ -231,7 +231,7 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, time.Second, time.Second
 	st, err := store.OpenRedis(ctx, redisURL, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	if on, known := st.Persistent(); !on {
 		logger.Warn("Redis holds settings and tokens but does not persist them (AOF is off or unknown): a restart would lose what merchants entered; turn on appendonly", "known", known)
