@@ -16,9 +16,9 @@ const minMetricsToken = 16
 //   - TRUSTED_PROXIES: the peers whose Fly-Client-IP is believed; only on
 //     fly.io (FLY_APP_NAME), the one platform header Leadtime reads.
 //   - METRICS_TOKEN: GET /metrics then needs "Authorization: Bearer TOKEN".
-//     Without it /metrics is served only in demo mode, which listens on
-//     loopback.
-func securityFromEnv(getenv func(string) string, mode string, cfg *server.Config) error {
+//     Without it /metrics is served only in the demo and config modes,
+//     which listen on loopback.
+func securityFromEnv(getenv func(string) string, mode runMode, cfg *server.Config) error {
 	if v := getenv("TRUSTED_PROXIES"); v != "" {
 		if getenv("FLY_APP_NAME") == "" {
 			return fmt.Errorf("TRUSTED_PROXIES lists the proxies whose Fly-Client-IP header is believed, which is read only on fly.io (FLY_APP_NAME); X-Forwarded-For is never believed: unset TRUSTED_PROXIES")
@@ -35,17 +35,18 @@ func securityFromEnv(getenv func(string) string, mode string, cfg *server.Config
 		}
 		cfg.MetricsToken = t
 	}
-	cfg.PublicMetrics = mode == "demo"
+	cfg.PublicMetrics = mode.openSettings()
 	return nil
 }
 
-// listenHost is the address to listen on: HOST, or loopback in demo mode,
-// whose settings API has no authentication; all interfaces otherwise.
-func listenHost(getenv func(string) string, mode string) string {
+// listenHost is the address to listen on: HOST, or loopback in the demo
+// and config modes, whose settings API has no authentication; all
+// interfaces otherwise.
+func listenHost(getenv func(string) string, mode runMode) string {
 	if h := getenv("HOST"); h != "" {
 		return h
 	}
-	if mode == "demo" {
+	if mode.openSettings() {
 		return "127.0.0.1"
 	}
 	return ""

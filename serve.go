@@ -25,8 +25,10 @@ import (
 
 // runServe runs the HTTP server until ctx ends, then drains it.
 //
-// The mode follows the environment (README, "Configuration"):
-//   - demo: no Shopify credentials; the embedded demo shop or --config;
+// The mode follows the flags and the environment, decided once by
+// serveInputsFrom (README, "Configuration"):
+//   - demo: no Shopify credentials, the embedded demo shop;
+//   - config: no Shopify credentials, the shop of --config (LEADTIME_CONFIG);
 //   - single shop: SHOPIFY_SHOP and SHOPIFY_ACCESS_TOKEN (a custom app);
 //   - app: SHOPIFY_API_KEY and SHOPIFY_API_SECRET, shops install by OAuth.
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -38,7 +40,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	logger := newLogger(getenv("LOG_LEVEL"), stderr)
 	redis.SetLogger(quietRedis{}) // go-redis would print every failed dial; the cache and store log what matters
 
-	configShop, source, err := loadServedShop(*configPath)
+	in, err := serveInputsFrom(*configPath, getenv)
+	if err != nil {
+		return err
+	}
+	configShop, source, err := loadServedShop(in.configPath)
 	if err != nil {
 		return err
 	}
@@ -46,20 +52,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	svc, err := newService(ctx, getenv, logger, configShop)
+	svc, err := newService(ctx, in, logger, configShop)
 	if err != nil {
 		return err
 	}
 	defer svc.close()
+	if app := svc.cfg.App; app != nil && app.Products != nil {
+		app.Products.ShopperLoads = limits.ShopperLoads
+		if limits.ShopperLoads == (server.Rate{}) { // "off"
+			app.Products.ShopperLoads = server.Rate{PerSecond: -1}
+		}
+	}
 
 	port := getenv("PORT")
 	if port == "" {
 		port = "8080"
 	}
-	if err := securityFromEnv(getenv, svc.mode, &svc.cfg); err != nil {
+	if err := securityFromEnv(getenv, in.mode, &svc.cfg); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(listenHost(getenv, svc.mode), port))
+	ln, err := net.Listen("tcp", net.JoinHostPort(listenHost(getenv, in.mode), port))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -72,27 +84,30 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if getenv("FLY_APP_NAME") != "" {
 		svc.cfg.TrustedPlatform = gin.PlatformFlyIO // the client's IP is in Fly-Client-IP
 	}
-	if svc.mode != "demo" && *configPath == "" {
+	if in.mode.shopify() && in.configPath == "" {
 		source = "settings from the store"
 	}
 	srv := server.New(svc.cfg)
 	if svc.cfg.App != nil {
 		go refreshCheckoutFunctions(ctx, svc.cfg.App, time.Now, logger)
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "mode", svc.mode, "shop", svc.cfg.DefaultShop, "settings", source)
+	backend := "bbolt under DATA_DIR"
+	if in.redisURL != "" {
+		backend = "Redis"
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "mode", in.mode.String(), "shop", svc.cfg.DefaultShop, "settings", source, "store", backend)
 	served := svc.cfg.DefaultShop
 	if served == "" {
 		served = "every installed shop" // app mode: shops install by OAuth
 	}
 	fmt.Fprintf(stdout, "Leadtime is serving %s (%s, %s) on http://localhost:%d/\n",
-		served, svc.mode, source, ln.Addr().(*net.TCPAddr).Port)
+		served, in.mode, source, ln.Addr().(*net.TCPAddr).Port)
 	return srv.Run(ctx, ln, 10*time.Second)
 }
 
 // service is the server's configuration and what must be closed with it.
 type service struct {
 	cfg     server.Config
-	mode    string
 	closers []func()
 	metrics *server.Metrics       // counts the cache's events and the Admin API's calls too
 	rdb     redis.UniversalClient // REDIS_URL's client, shared by the cache and the rate limits; nil without
@@ -104,69 +119,64 @@ func (s *service) close() {
 	}
 }
 
-// newService wires the server for the mode the environment asks for.
-func newService(ctx context.Context, getenv func(string) string, logger *slog.Logger, configShop *delivery.Shop) (*service, error) {
+// newService wires the server for the mode in chose.
+func newService(ctx context.Context, in serveInputs, logger *slog.Logger, configShop *delivery.Shop) (*service, error) {
 	svc := &service{metrics: server.NewMetrics()}
-	secret, token, single := getenv("SHOPIFY_API_SECRET"), getenv("SHOPIFY_ACCESS_TOKEN"), getenv("SHOPIFY_SHOP")
-	if secret == "" && token == "" {
+	if !in.mode.shopify() {
 		// The demo serves its shop through the store, so that settings saved
 		// in /admin take effect on / and /proxy at once; until something is
 		// saved, the file (or the embedded demo shop) is served.
-		svc.mode = "demo"
-		st, err := openDemoStore(getenv, logger, svc)
+		shared, st, err := openBackends(ctx, in, logger, svc)
 		if err != nil {
 			return nil, err
 		}
-		shared := cache.New(cache.Options{Logger: logger, OnEvent: svc.metrics.CacheEvent})
-		svc.closers = append(svc.closers, shared.Close)
 		shops := &server.StoreShops{Store: st, Static: server.StaticShops{configShop.Domain(): configShop}, Shared: shared, Log: logger}
 		svc.cfg = server.Config{
-			Engine:      &server.Engine{Shops: shops, Products: server.Catalog{}},
-			DefaultShop: configShop.Domain(),
-			Demo:        true,
-			Shared:      shared,
-			Settings:    shops,
-			Ready:       st.Ping,
+			Engine:         &server.Engine{Shops: shops, Products: server.Catalog{}},
+			DefaultShop:    configShop.Domain(),
+			Demo:           true,
+			Shared:         shared,
+			Settings:       shops,
+			Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
+			RateLimitRedis: svc.rdb,
 		}
 		return svc, nil
 	}
-	if token != "" && !shopify.ValidShop(single) {
-		return nil, fmt.Errorf("SHOPIFY_ACCESS_TOKEN needs SHOPIFY_SHOP, a shop domain like example.myshopify.com (got %q)", single)
+	if in.encryptionKey == nil {
+		logger.Warn("LEADTIME_ENCRYPTION_KEY is not set: Admin API tokens are stored unencrypted")
 	}
-
-	shared, st, err := openBackends(ctx, getenv, logger, svc)
+	shared, st, err := openBackends(ctx, in, logger, svc)
 	if err != nil {
 		return nil, err
 	}
 	app := &server.ShopifyApp{
-		APIKey: getenv("SHOPIFY_API_KEY"), APISecret: secret, AppURL: getenv("APP_URL"), Scopes: server.Scopes,
-		Options: shopify.Options{Endpoint: getenv("LEADTIME_SHOPIFY_ENDPOINT"), Logger: logger},
+		APIKey: in.apiKey, APISecret: in.apiSecret, AppURL: in.appURL, Scopes: server.Scopes,
+		Options: shopify.Options{Endpoint: in.endpoint, Logger: logger},
 		Store:   st, Log: logger,
 	}
 	svc.metrics.InstrumentShopify(&app.Options)
 	static := server.StaticShops{}
-	if getenv("LEADTIME_CONFIG") != "" {
+	if in.configPath != "" {
 		static[configShop.Domain()] = configShop // counts as installed; its catalog serves until it has a token
 	}
 	app.Shops = &server.StoreShops{Store: st, Static: static, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger}
 	svc.cfg = server.Config{
 		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
-		Shared: shared, App: app, APIKey: app.APIKey, APISecret: secret,
+		Shared: shared, App: app, APIKey: app.APIKey, APISecret: in.apiSecret,
 		Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
 		RateLimitRedis: svc.rdb,
 	}
-	svc.mode = "app"
-	if token != "" {
-		svc.mode, svc.cfg.DefaultShop = "single shop", single
+	if in.mode == modeSingleShop {
+		svc.cfg.DefaultShop = in.shop
 		// A custom app has its token already. Shopify being down at start
 		// must not stop the service: the install is retried at next start.
-		if err := app.Install(ctx, single, token, nil); err != nil {
-			logger.Error("installing the shop failed; serving what the store has", "shop", single, "err", err)
+		if err := app.Install(ctx, in.shop, in.token, nil); err != nil {
+			logger.Error("installing the shop failed; serving what the store has", "shop", in.shop, "err", err)
 		}
-	}
-	if app.APIKey == "" || secret == "" {
-		logger.Warn("SHOPIFY_API_KEY or SHOPIFY_API_SECRET is not set: app-proxy signatures, webhooks, OAuth and the checkout API are off")
+		if in.apiSecret == "" {
+			logger.Warn("SHOPIFY_API_KEY and SHOPIFY_API_SECRET are not set: app-proxy signatures, webhooks and the checkout API are off")
+		}
 	}
 	return svc, nil
 }
@@ -176,12 +186,9 @@ func newService(ctx context.Context, getenv func(string) string, logger *slog.Lo
 // holds the file, or the directory is read-only), the demo still starts, on
 // a throwaway store in a temporary directory, and says that settings saved
 // in /admin will not outlive the process.
-func openDemoStore(getenv func(string) string, logger *slog.Logger, svc *service) (*store.Bolt, error) {
-	dir := getenv("DATA_DIR")
-	if dir == "" {
-		dir = "data"
-	}
-	st, err := store.OpenBolt(filepath.Join(dir, store.BoltFileName), store.Options{})
+func openDemoStore(in serveInputs, logger *slog.Logger, svc *service) (*store.Bolt, error) {
+	opts := store.Options{EncryptionKey: in.encryptionKey}
+	st, err := store.OpenBolt(filepath.Join(in.dataDir, store.BoltFileName), opts)
 	if err == nil {
 		svc.closers = append(svc.closers, func() { st.Close() })
 		return st, nil
@@ -190,63 +197,73 @@ func openDemoStore(getenv func(string) string, logger *slog.Logger, svc *service
 	if terr != nil {
 		return nil, fmt.Errorf("demo store: %w", errors.Join(err, terr))
 	}
-	st, terr = store.OpenBolt(filepath.Join(tmp, store.BoltFileName), store.Options{})
+	st, terr = store.OpenBolt(filepath.Join(tmp, store.BoltFileName), opts)
 	if terr != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("demo store: %w", errors.Join(err, terr))
 	}
-	logger.Warn("the demo cannot use its store under DATA_DIR; settings saved in /admin last until the server stops", "data_dir", dir, "err", err)
+	logger.Warn("the demo cannot use its store under DATA_DIR; settings saved in /admin last until the server stops", "data_dir", in.dataDir, "err", err)
 	svc.closers = append(svc.closers, func() { st.Close(); os.RemoveAll(tmp) })
 	return st, nil
 }
 
-// openBackends opens the shared cache and the store: Redis for both when
-// REDIS_URL is set, else an in-process cache and bbolt under DATA_DIR.
-func openBackends(ctx context.Context, getenv func(string) string, logger *slog.Logger, svc *service) (*cache.Cache, server.ShopStore, error) {
-	var opts store.Options
-	if k := getenv("LEADTIME_ENCRYPTION_KEY"); k != "" {
-		key, err := store.ParseEncryptionKey(k)
-		if err != nil {
-			return nil, nil, fmt.Errorf("LEADTIME_ENCRYPTION_KEY: %w", err)
-		}
-		opts.EncryptionKey = key
-	} else {
-		logger.Warn("LEADTIME_ENCRYPTION_KEY is not set: Admin API tokens are stored unencrypted")
-	}
-	redisURL := getenv("REDIS_URL")
+// openBackends opens the shared cache and the store, in every mode: Redis
+// for both when REDIS_URL is set (and svc.rdb for the rate limits), else
+// an in-process cache and bbolt under DATA_DIR.
+func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc *service) (*cache.Cache, server.ShopStore, error) {
+	opts := store.Options{EncryptionKey: in.encryptionKey}
+	redisURL := in.redisURL
 	if redisURL == "" {
-		dir := getenv("DATA_DIR")
-		if dir == "" {
-			dir = "data"
-		}
-		st, err := store.OpenBolt(filepath.Join(dir, store.BoltFileName), opts)
-		if err != nil {
-			return nil, nil, err
+		var st server.ShopStore
+		if in.mode.shopify() {
+			b, err := store.OpenBolt(filepath.Join(in.dataDir, store.BoltFileName), opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			svc.closers = append(svc.closers, func() { b.Close() })
+			st = b
+		} else {
+			b, err := openDemoStore(in, logger, svc)
+			if err != nil {
+				return nil, nil, err
+			}
+			st = b
 		}
 		shared := cache.New(cache.Options{Logger: logger, OnEvent: svc.metrics.CacheEvent})
-		svc.closers = append(svc.closers, func() { st.Close() }, shared.Close)
+		svc.closers = append(svc.closers, shared.Close)
 		return shared, st, nil
 	}
 	// A Redis that hangs must not hold requests for go-redis's default 3 s.
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, time.Second, time.Second
-	opts.RedisCluster = getenv("REDIS_CLUSTER") == "1"
+	opts.RedisCluster = in.redisCluster
 	st, err := store.OpenRedis(ctx, redisURL, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	if on, known := st.Persistent(); !on {
 		logger.Warn("Redis holds settings and tokens but does not persist them (AOF is off or unknown): a restart would lose what merchants entered; turn on appendonly", "known", known)
 	}
-	// MaxRetries 1: a refused connection is a miss at once, not after retries.
-	t := 200 * time.Millisecond
-	rdb, err := redisconn.Open(redisURL, redisconn.Options{Cluster: opts.RedisCluster, MaxRetries: 1, DialTimeout: t, ReadTimeout: t, WriteTimeout: t})
+	rdb, err := newRedisClient(redisURL, opts.RedisCluster)
 	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		st.Close()
+		return nil, nil, err
 	}
 	svc.rdb = rdb
 	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: svc.metrics.CacheEvent})
 	svc.closers = append(svc.closers, func() { st.Close() }, func() { rdb.Close() }, shared.Close)
 	return shared, st, nil
+}
+
+// newRedisClient is REDIS_URL's client for the cache and the rate limits,
+// in every mode, on one node or a cluster: short timeouts and one retry, so
+// that a Redis that is down is a cache miss at once.
+func newRedisClient(redisURL string, cluster bool) (redis.UniversalClient, error) {
+	t := 200 * time.Millisecond
+	rdb, err := redisconn.Open(redisURL, redisconn.Options{Cluster: cluster, MaxRetries: 1, DialTimeout: t, ReadTimeout: t, WriteTimeout: t})
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	return rdb, nil
 }
 
 // limitsFromEnv reads the rate limits (README, "Configuration"), such as
@@ -260,6 +277,7 @@ func limitsFromEnv(getenv func(string) string) (*server.Limits, error) {
 		{"LEADTIME_RATE_STOREFRONT_IP", &limits.StorefrontPerIP},
 		{"LEADTIME_RATE_STOREFRONT_SHOP", &limits.StorefrontPerShop},
 		{"LEADTIME_RATE_PROXY_SHOP", &limits.ProxyPerShop},
+		{"LEADTIME_RATE_SHOPPER_LOADS", &limits.ShopperLoads},
 	} {
 		if v := getenv(l.env); v != "" {
 			r, err := server.ParseRate(v)

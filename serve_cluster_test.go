@@ -29,7 +29,11 @@ func TestOpenBackendsRedisCluster(t *testing.T) {
 			svc := &service{metrics: server.NewMetrics()}
 			defer svc.close()
 			logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-			_, st, err := openBackends(ctx, func(k string) string { return tc.env[k] }, logger, svc)
+			in, err := serveInputsFrom("", func(k string) string { return tc.env[k] })
+			if err != nil {
+				t.Fatalf("serveInputsFrom: %v", err)
+			}
+			_, st, err := openBackends(ctx, in, logger, svc)
 			if err != nil {
 				t.Fatalf("openBackends: %v", err)
 			}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // Storefront origins are the extra web origins (DESIGN §4) that may call
@@ -43,6 +45,14 @@ func checkOrigin(pattern string) error {
 		}
 		if strings.Count(rest, ".") < 1 {
 			return fmt.Errorf("%q: a wildcard needs a registrable domain after it, as in https://*.example.com", pattern)
+		}
+		// A public suffix (co.uk, github.io, myshopify.com: the public
+		// suffix list's ICANN and private sections alike) is shared by
+		// sites of different owners: *.github.io would let every GitHub
+		// Pages site, and *.myshopify.com every other Shopify shop, call
+		// this shop's API from a browser.
+		if ps, _ := publicsuffix.PublicSuffix(strings.ToLower(rest)); ps == strings.ToLower(rest) {
+			return fmt.Errorf("%q: %s is a public suffix shared by unrelated sites; a wildcard needs a domain of your own after it, as in https://*.example.com", pattern, rest)
 		}
 	}
 	return nil

@@ -27,6 +27,7 @@ func TestStorefrontOriginsValid(t *testing.T) {
 		"https://shop.example.com",
 		"https://*.example.com",
 		"https://*.shop.example.co.uk",
+		"https://*.example.github.io", // one owner's GitHub Pages site
 		"https://shop.example.com:8443",
 		"https://Shop.Example.COM",
 		"http://localhost",
@@ -64,6 +65,12 @@ func TestStorefrontOriginsInvalid(t *testing.T) {
 		{"https://shop.*", "one subdomain level"},
 		{"https://*.com", "registrable domain"},
 		{"https://*.localhost", "registrable domain"},
+		// Nor a public suffix: every site under it is someone else's.
+		{"https://*.co.uk", "co.uk is a public suffix"},
+		{"https://*.github.io", "github.io is a public suffix"},
+		{"https://*.myshopify.com", "myshopify.com is a public suffix"},
+		{"https://*.com.au", "com.au is a public suffix"},
+		{"https://*.CO.UK", "CO.UK is a public suffix"},
 		// Scheme and host only.
 		{"https://example.com/path", "no path"},
 		{"https://example.com/", "no path"},

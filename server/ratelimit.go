@@ -31,12 +31,16 @@ type Limits struct {
 	StorefrontPerIP   Rate // per client IP on /storefront/v1 and /checkout/v1
 	StorefrontPerShop Rate // per shop on /storefront/v1
 	ProxyPerShop      Rate // per shop on /proxy; Shopify's proxy sits in front, so off by default
+	// ShopperLoads is per shop (and instance): the Admin API queries that
+	// storefront requests may cause (ShopifyProducts.ShopperLoads).
+	ShopperLoads Rate
 }
 
 // DefaultLimits are the limits when none are configured.
 var DefaultLimits = Limits{
 	StorefrontPerIP:   Rate{PerSecond: 20, Burst: 60},
 	StorefrontPerShop: Rate{PerSecond: 2000, Burst: 4000},
+	ShopperLoads:      DefaultShopperLoads,
 }
 
 // ParseRate reads a rate as the environment gives it (README,
