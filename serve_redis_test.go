@@ -71,7 +71,7 @@ func maxDays(t *testing.T, target string) (int, int, string) {
 
 func TestLimitsFromEnv(t *testing.T) {
 	t.Parallel()
-	got, err := limitsFromEnv(envOf(map[string]string{"LEADTIME_RATE_STOREFRONT_IP": "5/s,10", "LEADTIME_RATE_PROXY_SHOP": "600/m"}))
+	got, err := limitsFromEnv(envOf(map[string]string{"LEADTIME_RATE_STOREFRONT_IP": "5/s,10", "LEADTIME_RATE_PROXY_SHOP": "600/m", "LEADTIME_RATE_SHOPPER_LOADS": "3/s,30"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +79,7 @@ func TestLimitsFromEnv(t *testing.T) {
 		StorefrontPerIP:   server.Rate{PerSecond: 5, Burst: 10},
 		StorefrontPerShop: server.DefaultLimits.StorefrontPerShop,
 		ProxyPerShop:      server.Rate{PerSecond: 10, Burst: 10},
+		ShopperLoads:      server.Rate{PerSecond: 3, Burst: 30},
 	}
 	if *got != want {
 		t.Errorf("limitsFromEnv = %+v, want %+v", *got, want)
