@@ -259,11 +259,7 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 // that a Redis that is down is a cache miss at once.
 func newRedisClient(redisURL string, cluster bool) (redis.UniversalClient, error) {
 	t := 200 * time.Millisecond
-	rdb, err := redisconn.Open(redisURL, redisconn.Options{Cluster: cluster, MaxRetries: 1, DialTimeout: t, ReadTimeout: t, WriteTimeout: t})
-	if err != nil {
-		return nil, fmt.Errorf("REDIS_URL: %w", err)
-	}
-	return rdb, nil
+	return redisconn.Open(redisURL, redisconn.Options{Cluster: cluster, MaxRetries: 1, DialTimeout: t, ReadTimeout: t, WriteTimeout: t})
 }
 
 // limitsFromEnv reads the rate limits (README, "Configuration"), such as

@@ -48,32 +48,31 @@ func Open(rawURL string, o Options) (redis.UniversalClient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bad REDIS_URL: %w", scrub(err))
 		}
-		co.ContextTimeoutEnabled = true
-		// One dial per attempt: go-redis already retries a failed command,
-		// and its default of five dials per attempt turned a dead Redis
-		// into seconds of waiting per call.
-		co.DialerRetries = 1
-		setIf(&co.DialTimeout, o.DialTimeout)
-		setIf(&co.ReadTimeout, o.ReadTimeout)
-		setIf(&co.WriteTimeout, o.WriteTimeout)
-		if o.MaxRetries != 0 {
-			co.MaxRetries = o.MaxRetries
-		}
+		o.apply(&co.ContextTimeoutEnabled, &co.DialerRetries, &co.MaxRetries, &co.DialTimeout, &co.ReadTimeout, &co.WriteTimeout)
 		return redis.NewClusterClient(co), nil
 	}
 	ro, err := redis.ParseURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("bad REDIS_URL: %w", scrub(err))
 	}
-	ro.ContextTimeoutEnabled = true
-	ro.DialerRetries = 1
-	setIf(&ro.DialTimeout, o.DialTimeout)
-	setIf(&ro.ReadTimeout, o.ReadTimeout)
-	setIf(&ro.WriteTimeout, o.WriteTimeout)
-	if o.MaxRetries != 0 {
-		ro.MaxRetries = o.MaxRetries
-	}
+	o.apply(&ro.ContextTimeoutEnabled, &ro.DialerRetries, &ro.MaxRetries, &ro.DialTimeout, &ro.ReadTimeout, &ro.WriteTimeout)
 	return redis.NewClient(ro), nil
+}
+
+// apply sets the fields that a single-node and a cluster client's options
+// share (go-redis has a type for each).
+func (o Options) apply(contextTimeout *bool, dialerRetries, maxRetries *int, dial, read, write *time.Duration) {
+	*contextTimeout = true
+	// One dial per attempt: go-redis already retries a failed command,
+	// and its default of five dials per attempt turned a dead Redis into
+	// seconds of waiting per call.
+	*dialerRetries = 1
+	if o.MaxRetries != 0 {
+		*maxRetries = o.MaxRetries
+	}
+	setIf(dial, o.DialTimeout)
+	setIf(read, o.ReadTimeout)
+	setIf(write, o.WriteTimeout)
 }
 
 // scrub drops what of err could repeat the URL: url.Error quotes it whole,
