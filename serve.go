@@ -273,6 +273,7 @@ func limitsFromEnv(getenv func(string) string) (*server.Limits, error) {
 		{"LEADTIME_RATE_STOREFRONT_IP", &limits.StorefrontPerIP},
 		{"LEADTIME_RATE_STOREFRONT_SHOP", &limits.StorefrontPerShop},
 		{"LEADTIME_RATE_PROXY_SHOP", &limits.ProxyPerShop},
+		{"LEADTIME_RATE_PROXY_IP", &limits.ProxyPerIP},
 		{"LEADTIME_RATE_SHOPPER_LOADS", &limits.ShopperLoads},
 	} {
 		if v := getenv(l.env); v != "" {

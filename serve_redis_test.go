@@ -71,7 +71,7 @@ func maxDays(t *testing.T, target string) (int, int, string) {
 
 func TestLimitsFromEnv(t *testing.T) {
 	t.Parallel()
-	got, err := limitsFromEnv(envOf(map[string]string{"LEADTIME_RATE_STOREFRONT_IP": "5/s,10", "LEADTIME_RATE_PROXY_SHOP": "600/m", "LEADTIME_RATE_SHOPPER_LOADS": "3/s,30"}))
+	got, err := limitsFromEnv(envOf(map[string]string{"LEADTIME_RATE_STOREFRONT_IP": "5/s,10", "LEADTIME_RATE_PROXY_SHOP": "600/m", "LEADTIME_RATE_SHOPPER_LOADS": "3/s,30", "LEADTIME_RATE_PROXY_IP": "off"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"net/netip"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 )
@@ -61,6 +63,40 @@ func storefrontIP(c *gin.Context) string { return "ip|" + clientIPOf(c) }
 
 // storefrontShopKey keys the per-shop limit.
 func storefrontShopKey(c *gin.Context) string { return "shop|" + c.Query("shop") }
+
+// proxyBuyerKey keys the per-IP limit of the app proxy by the buyer's
+// address. Every request through Shopify's app proxy comes from Shopify,
+// so the peer (or the platform's header) is Shopify's address, shared by
+// every shopper of every shop; Shopify sends the buyer's address as the
+// last X-Forwarded-For entry it writes, and our own proxy in front (fly's)
+// may append Shopify's address after it. That header is believed only on
+// a signed request (verifyProxy ran before: only Shopify can sign). A
+// request without a buyer address is not limited per IP rather than
+// counted with everyone's. Without a secret (the demo), the peer is the
+// buyer.
+func (s *Server) proxyBuyerKey(c *gin.Context) string {
+	hop := clientIPOf(c)
+	if s.apiSecret == "" {
+		return "buyer|" + hop
+	}
+	var entries []string
+	for _, h := range c.Request.Header.Values("X-Forwarded-For") {
+		for e := range strings.SplitSeq(h, ",") {
+			entries = append(entries, strings.TrimSpace(e))
+		}
+	}
+	if n := len(entries); n > 0 && entries[n-1] == hop {
+		entries = entries[:n-1] // Shopify's address, appended by our proxy
+	}
+	if len(entries) == 0 {
+		return ""
+	}
+	ip, err := netip.ParseAddr(entries[len(entries)-1])
+	if err != nil {
+		return ""
+	}
+	return "buyer|" + ip.Unmap().String()
+}
 
 // proxyShopKey keys the optional per-shop limit of the app proxy.
 func proxyShopKey(c *gin.Context) string { return "proxy|" + c.Query("shop") }

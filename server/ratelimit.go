@@ -31,6 +31,7 @@ type Limits struct {
 	StorefrontPerIP   Rate // per client IP on /storefront/v1 and /checkout/v1
 	StorefrontPerShop Rate // per shop on /storefront/v1
 	ProxyPerShop      Rate // per shop on /proxy; Shopify's proxy sits in front, so off by default
+	ProxyPerIP        Rate // per buyer IP on /proxy, as Shopify's proxy forwards it (proxyBuyerKey)
 	// ShopperLoads is per shop (and instance): the Admin API queries that
 	// storefront requests may cause (ShopifyProducts.ShopperLoads).
 	ShopperLoads Rate
@@ -40,7 +41,9 @@ type Limits struct {
 var DefaultLimits = Limits{
 	StorefrontPerIP:   Rate{PerSecond: 20, Burst: 60},
 	StorefrontPerShop: Rate{PerSecond: 2000, Burst: 4000},
-	ShopperLoads:      DefaultShopperLoads,
+	// A collection page may ask for dozens of products at once.
+	ProxyPerIP:   Rate{PerSecond: 50, Burst: 200},
+	ShopperLoads: DefaultShopperLoads,
 }
 
 // ParseRate reads a rate as the environment gives it (README,

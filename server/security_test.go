@@ -12,12 +12,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/shopify/shopifytest"
 )
 
 // TestSecurityHeaders is issue 11.7: every answer, errors and 404s
@@ -287,6 +289,61 @@ func TestHeaderLimits(t *testing.T) {
 		checkError(t, tc.name, resp.StatusCode, resp.Header, body, tc.want, tc.wantCode)
 		if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 			t.Errorf("%s: no nosniff", tc.name)
+		}
+	}
+}
+
+// TestProxyPerBuyerIP (issue 16 item 2): requests through Shopify's app
+// proxy all come from Shopify's address; the per-IP limit counts the
+// buyer's, the last X-Forwarded-For entry Shopify wrote (on fly.io,
+// followed by Shopify's own address, which fly's proxy appends). A buyer
+// past its burst is refused while another buyer through the same Shopify
+// address is served; a request with no buyer address is not limited.
+func TestProxyPerBuyerIP(t *testing.T) {
+	t.Parallel()
+	shop, err := demoShop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "shpss_proxy_ip"
+	h := server.New(server.Config{
+		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		DefaultShop: demoDomain, Now: func() time.Time { return saturdayMorning },
+		APIKey: "key", APISecret: secret,
+		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Limits:          &server.Limits{ProxyPerIP: server.Rate{PerSecond: 0.001, Burst: 2}},
+		TrustedPlatform: gin.PlatformFlyIO, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")},
+	}).Handler()
+	const shopifyAddr = "23.227.38.65"
+	get := func(xff string) int {
+		q := shopifytest.ProxyQuery(demoDomain, secret, url.Values{"handle": {"wool-sweater"}}, time.Now())
+		req := httptest.NewRequest(http.MethodGet, "/proxy/product?"+q, nil)
+		req.Header.Set("Fly-Client-IP", shopifyAddr) // fly's proxy: the peer is Shopify
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	}
+	buyer, other := "203.0.113.9, "+shopifyAddr, "198.51.100.20, "+shopifyAddr
+	for i := range 2 {
+		if got := get(buyer); got != http.StatusOK {
+			t.Fatalf("buyer's request %d of its burst: %d, want 200", i+1, got)
+		}
+	}
+	if got := get(buyer); got != http.StatusTooManyRequests {
+		t.Errorf("buyer past its burst: %d, want 429", got)
+	}
+	if got := get("1.1.1.1, 203.0.113.9, " + shopifyAddr); got != http.StatusTooManyRequests {
+		t.Errorf("buyer with a made-up entry in front: %d, want 429 (Shopify's entry counts)", got)
+	}
+	if got := get(other); got != http.StatusOK {
+		t.Errorf("another buyer through the same Shopify address: %d, want 200", got)
+	}
+	for range 3 {
+		if got := get(""); got != http.StatusOK {
+			t.Errorf("no buyer address: %d, want 200 (not limited per IP)", got)
 		}
 	}
 }

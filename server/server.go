@@ -104,6 +104,7 @@ type Server struct {
 	limitIP     *limiter
 	limitShop   *limiter
 	limitProxy  *limiter
+	limitBuyer  *limiter // per buyer IP on /proxy
 	platform    string
 	handler     http.Handler
 	demoCarts   *demoCarts // the demo's fake of Shopify's AJAX cart API
@@ -146,6 +147,7 @@ func New(cfg Config) *Server {
 	rl := newSharedLimits(cfg.RateLimitRedis, s.metrics.rateLimitFallback)
 	s.limitIP, s.limitShop = newLimiter(limits.StorefrontPerIP, rl), newLimiter(limits.StorefrontPerShop, rl)
 	s.limitProxy, s.platform = newLimiter(limits.ProxyPerShop, rl), cfg.TrustedPlatform
+	s.limitBuyer = newLimiter(limits.ProxyPerIP, rl)
 	s.apiKey, s.apiSecret = cfg.APIKey, cfg.APISecret
 	s.app, s.wallClock, s.ready = cfg.App, cfg.WallClock, cfg.Ready
 	s.settings = cfg.Settings
@@ -195,7 +197,7 @@ func (s *Server) routes() *gin.Engine {
 	r.GET("/auth/callback", s.handleAuthCallback())
 	r.POST("/webhooks", s.handleWebhook())
 
-	proxy := r.Group("/proxy", s.verifyProxy(), s.rateLimit(s.limitProxy, proxyShopKey), shopperTraffic())
+	proxy := r.Group("/proxy", s.verifyProxy(), s.rateLimit(s.limitBuyer, s.proxyBuyerKey), s.rateLimit(s.limitProxy, proxyShopKey), shopperTraffic())
 	proxy.GET("", s.handleShippingPage())
 	proxy.GET("/", s.handleShippingPage())
 	proxy.GET("/product", s.handleProduct())
