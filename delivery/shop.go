@@ -144,6 +144,7 @@ func Compile(st *Settings) (*Shop, error) {
 	s.checkZones(&ps, st.Shipping.Zones)
 	s.checkCatalog(&ps, st.Catalog)
 	checkFeed(&ps, st.Feed)
+	checkOrigins(&ps, st.StorefrontOrigins)
 	for _, check := range extraChecks {
 		check(&ps, st)
 	}

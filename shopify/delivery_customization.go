@@ -47,11 +47,6 @@ const mutationDeliveryCustomizationCreate = `mutation LeadtimeDeliveryCustomizat
 }
 `
 
-func init() {
-	documents["QueryDeliveryCustomizations"] = queryDeliveryCustomizations
-	documents["MutationDeliveryCustomizationCreate"] = mutationDeliveryCustomizationCreate
-}
-
 // DeliveryCustomization is the shop's delivery customization running the
 // checkout function, for the settings page's status.
 type DeliveryCustomization struct {

@@ -13,8 +13,6 @@ const queryOrderPromise = `query LeadtimeOrderPromise($id: ID!) {
 }
 `
 
-func init() { documents["QueryOrderPromise"] = queryOrderPromise }
-
 // OrderPromise returns the JSON of order id's leadtime.promise metafield,
 // or nil, nil when the order is unknown or carries none (an order placed
 // before Leadtime was installed).

@@ -293,4 +293,8 @@ var documents = map[string]string{
 	"MutationMetafieldDefinitions": mutationMetafieldDefinitions,
 	"MutationMetafieldDefinition":  mutationMetafieldDefinition,
 	"MutationMetafieldsSet":        mutationMetafieldsSet,
+	// in order.go and delivery_customization.go
+	"QueryOrderPromise":                   queryOrderPromise,
+	"QueryDeliveryCustomizations":         queryDeliveryCustomizations,
+	"MutationDeliveryCustomizationCreate": mutationDeliveryCustomizationCreate,
 }
