@@ -52,17 +52,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	svc, err := newService(ctx, in, logger, configShop)
+	svc, err := newService(ctx, in, limits, logger, configShop)
 	if err != nil {
 		return err
 	}
 	defer svc.close()
-	if app := svc.cfg.App; app != nil && app.Products != nil {
-		app.Products.ShopperLoads = limits.ShopperLoads
-		if limits.ShopperLoads == (server.Rate{}) { // "off"
-			app.Products.ShopperLoads = server.Rate{PerSecond: -1}
-		}
-	}
 
 	port := getenv("PORT")
 	if port == "" {
@@ -120,7 +114,7 @@ func (s *service) close() {
 }
 
 // newService wires the server for the mode in chose.
-func newService(ctx context.Context, in serveInputs, logger *slog.Logger, configShop *delivery.Shop) (*service, error) {
+func newService(ctx context.Context, in serveInputs, limits *server.Limits, logger *slog.Logger, configShop *delivery.Shop) (*service, error) {
 	svc := &service{metrics: server.NewMetrics()}
 	if !in.mode.shopify() {
 		// The demo serves its shop through the store, so that settings saved
@@ -160,7 +154,7 @@ func newService(ctx context.Context, in serveInputs, logger *slog.Logger, config
 		static[configShop.Domain()] = configShop // counts as installed; its catalog serves until it has a token
 	}
 	app.Shops = &server.StoreShops{Store: st, Static: static, Shared: shared, Restore: app.RestoreSettings, Log: logger}
-	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger}
+	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: limits.ShopperLoads}
 	svc.cfg = server.Config{
 		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: in.apiSecret,

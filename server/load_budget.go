@@ -18,7 +18,7 @@ import (
 // from Shopify are not budgeted.
 
 // DefaultShopperLoads is the per-shop budget of Admin API queries caused
-// by shoppers, when none is configured: 10 a second in bursts of 100, so
+// by shoppers in DefaultLimits (LEADTIME_RATE_SHOPPER_LOADS): 10 a second in bursts of 100, so
 // that a cold cache warms at 10 uncached products a second, yet a flood of
 // 250-line carts of random ids (10 queries each) gets 1 cart a second.
 var DefaultShopperLoads = Rate{PerSecond: 10, Burst: 100}
@@ -48,14 +48,8 @@ func (sp *ShopifyProducts) spendLoad(ctx context.Context, shop string, queries i
 	if !isShopperTraffic(ctx) {
 		return nil
 	}
-	sp.loadsOnce.Do(func() {
-		r := sp.ShopperLoads
-		if r == (Rate{}) {
-			r = DefaultShopperLoads
-		}
-		sp.loads = newLimiter(r, nil)
-	})
-	if sp.loads == nil { // a negative rate: no budget
+	sp.loadsOnce.Do(func() { sp.loads = newLimiter(sp.ShopperLoads, nil) })
+	if sp.loads == nil { // no budget
 		return nil
 	}
 	now := time.Now

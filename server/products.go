@@ -41,9 +41,9 @@ type ShopifyProducts struct {
 	Cache   *cache.Cache
 	Clients AdminClients
 	Log     *slog.Logger
-	// ShopperLoads is each shop's budget of Admin API loads caused by
-	// storefront requests (load_budget.go); zero means DefaultShopperLoads,
-	// a negative PerSecond no budget.
+	// ShopperLoads is each shop's budget of Admin API queries caused by
+	// storefront requests (load_budget.go); the zero Rate is no budget, as
+	// for every other limit.
 	ShopperLoads Rate
 	// Now is the budget's clock; nil means the wall clock.
 	Now func() time.Time

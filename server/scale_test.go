@@ -162,7 +162,7 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 	metrics.InstrumentShopify(&app.Options)
 	app.Shops = &server.StoreShops{Store: st, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	// No shopper budget: these measure the cache and the Admin API alone.
-	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: server.Rate{PerSecond: -1}}
+	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger}
 	limits := o.limits
 	if limits == nil {
 		limits = &server.Limits{}

@@ -143,8 +143,9 @@ func (e *e2e) instance(t *testing.T) (http.Handler, *cache.Cache) {
 		e.app = app
 	}
 	app.Shops = &server.StoreShops{Store: e.flaky, Static: server.StaticShops{}, Shared: shared, Restore: app.RestoreSettings, Log: logger}
-	// The shopper budget's clock is frozen: it holds its burst, no refill.
-	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger, Now: e.wall.Now}
+	// The shopper budget is serve's default, on a frozen clock: it holds
+	// its burst, no refill.
+	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: server.DefaultShopperLoads, Now: e.wall.Now}
 	srv := server.New(server.Config{
 		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: e2eAPISecret,
