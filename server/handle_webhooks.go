@@ -241,16 +241,19 @@ func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload)
 	if err != nil {
 		return err
 	}
+	// The open order first: once the promise is written, Shopify's retry
+	// of a failure here would find it and stop, and the order would never
+	// be watched. Recording it twice is harmless.
+	if err := s.recordOpenOrder(ctx, shop, o, answer); err != nil {
+		return err
+	}
 	err = client.SetMetafields(ctx, []shopify.MetafieldInput{{
 		OwnerID: shopify.GID("Order", o.ID), Namespace: "leadtime", Key: "promise", Type: "json", Value: string(doc),
 	}})
 	if errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable) {
 		return fmt.Errorf("order %d: %w: %v", o.ID, errTransient, err)
 	}
-	if err != nil {
-		return err
-	}
-	return s.recordOpenOrder(ctx, shop, o, answer)
+	return err
 }
 
 // onUninstalled forgets the shop's token (its settings stay, for a
