@@ -50,12 +50,22 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var servingRE = regexp.MustCompile(`^Leadtime is serving (\S+) \((.*)\) on (http://localhost:(\d+)/)\n$`)
+// servingRE is serve's first line in every mode: the shop it serves (app
+// mode says "every installed shop"), the mode and the settings' source,
+// and the base URL.
+var servingRE = regexp.MustCompile(`^Leadtime is serving (.+?) \((.*)\) on (http://localhost:(\d+)/)\n$`)
 
 // startServe runs `leadtime serve` with env and returns the base URL it
 // prints, the shop it names, and the channel that receives run's result.
 // The server stops when ctx ends.
 func startServe(t *testing.T, ctx context.Context, args []string, env map[string]string) (base, shop string, done <-chan error) {
+	t.Helper()
+	_, base, shop, done = startServeLine(t, ctx, args, env)
+	return base, shop, done
+}
+
+// startServeLine is startServe that also returns the whole line printed.
+func startServeLine(t *testing.T, ctx context.Context, args []string, env map[string]string) (line, base, shop string, done <-chan error) {
 	t.Helper()
 	if _, ok := env["DATA_DIR"]; !ok {
 		env["DATA_DIR"] = t.TempDir() // the demo's store: never the repository's ./data
@@ -75,7 +85,6 @@ func startServe(t *testing.T, ctx context.Context, args []string, env map[string
 		lines <- line
 		io.Copy(io.Discard, r) // whatever else serve prints
 	}()
-	var line string
 	select {
 	case line = <-lines:
 	case <-time.After(10 * time.Second):
@@ -86,7 +95,7 @@ func startServe(t *testing.T, ctx context.Context, args []string, env map[string
 		err := <-errc
 		t.Fatalf("leadtime serve printed %q and returned %v, want %q; stderr:\n%s", line, err, servingRE, stderr.String())
 	}
-	return m[3], m[1], errc
+	return line, m[3], m[1], errc
 }
 
 // TestServeEndToEnd runs the real `leadtime serve` wiring on a free port

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -123,7 +122,7 @@ func TestServeConfigEveryMode(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			stdout, base, done := startServeLine(t, ctx, []string{"--config", acceptance}, env)
+			stdout, base, _, done := startServeLine(t, ctx, []string{"--config", acceptance}, env)
 			if want := "(" + tc.mode + ", " + acceptance + ")"; !strings.Contains(stdout, want) {
 				t.Errorf("leadtime serve --config printed %q, want it to say %q", stdout, want)
 			}
@@ -134,44 +133,6 @@ func TestServeConfigEveryMode(t *testing.T) {
 			stopServe(t, cancel, done)
 		})
 	}
-}
-
-// servingLineRE is serve's first line in any mode; app mode serves
-// "every installed shop".
-var servingLineRE = regexp.MustCompile(`^Leadtime is serving .+ \(.*\) on (http://localhost:\d+/)\n$`)
-
-// startServeLine runs `leadtime serve args` and returns the line it
-// printed, its base URL and the channel of run's result.
-func startServeLine(t *testing.T, ctx context.Context, args []string, env map[string]string) (line, base string, done <-chan error) {
-	t.Helper()
-	if _, ok := env["DATA_DIR"]; !ok {
-		env["DATA_DIR"] = t.TempDir()
-	}
-	stdoutR, stdoutW := io.Pipe()
-	stderr := &syncBuffer{}
-	errc := make(chan error, 1)
-	go func() {
-		err := run(ctx, append([]string{"serve"}, args...), envOf(env), stdoutW, stderr)
-		stdoutW.Close()
-		errc <- err
-	}()
-	lines := make(chan string, 1)
-	go func() {
-		b := make([]byte, 512)
-		n, _ := stdoutR.Read(b)
-		lines <- string(b[:n])
-		io.Copy(io.Discard, stdoutR)
-	}()
-	select {
-	case line = <-lines:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("leadtime serve printed nothing in 10 s; stderr:\n%s", stderr.String())
-	}
-	m := servingLineRE.FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("leadtime serve printed %q, want %q; stderr:\n%s", line, servingLineRE, stderr.String())
-	}
-	return line, m[1], errc
 }
 
 // TestServeConfigModeRedis: two config-mode instances (no Shopify
@@ -186,8 +147,8 @@ func TestServeConfigModeRedis(t *testing.T) {
 	args := []string{"--config", filepath.Join("testdata", "acceptance", "shop.yaml")}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	lineA, a, doneA := startServeLine(t, ctx, args, copyEnv(env))
-	_, b, doneB := startServeLine(t, ctx, args, copyEnv(env))
+	lineA, a, _, doneA := startServeLine(t, ctx, args, copyEnv(env))
+	_, b, _, doneB := startServeLine(t, ctx, args, copyEnv(env))
 	defer func() {
 		cancel()
 		<-doneA

@@ -22,6 +22,16 @@ import (
 func TestAdminPageInBrowser(t *testing.T) {
 	node := browserNode(t)
 
+	url, logs := demoBrowserServer(t)
+	runBrowserScript(t, node, "admin.mjs", 150*time.Second, logs, []string{"admin-1-open.png", "admin-2-invalid-range.png", "admin-3-preview.png", "admin-4-saved.png", "admin-5-conflict.png", "admin-6-restored.png", "admin-7-phone.png"}, url)
+}
+
+// demoBrowserServer starts an in-process server wired as serve.go wires
+// demo mode (the demo shop served through a bbolt store, so that a save
+// reaches the storefront at once), its clock fixed at saturdayMorning and
+// no rate limits, and returns its URL and its log.
+func demoBrowserServer(t *testing.T) (string, *browserTestLog) {
+	t.Helper()
 	shop, err := demoShop()
 	if err != nil {
 		t.Fatal(err)
@@ -30,11 +40,11 @@ func TestAdminPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	var logs browserTestLog
-	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	t.Cleanup(func() { st.Close() })
+	logs := &browserTestLog{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	shared := cache.New(cache.Options{Logger: logger})
-	defer shared.Close()
+	t.Cleanup(shared.Close)
 	shops := &server.StoreShops{Store: st, Static: server.StaticShops{shop.Domain(): shop}, Shared: shared, Log: logger}
 	srv := server.New(server.Config{
 		Engine:      &server.Engine{Shops: shops, Products: server.Catalog{}},
@@ -47,7 +57,6 @@ func TestAdminPageInBrowser(t *testing.T) {
 		Limits:      &server.Limits{},
 	})
 	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
-
-	runBrowserScript(t, node, "admin.mjs", 150*time.Second, &logs, []string{"admin-1-open.png", "admin-2-invalid-range.png", "admin-3-preview.png", "admin-4-saved.png", "admin-5-conflict.png", "admin-6-restored.png", "admin-7-phone.png"}, ts.URL)
+	t.Cleanup(ts.Close)
+	return ts.URL, logs
 }
