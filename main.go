@@ -25,7 +25,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
-	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 //go:embed examples/demo-shop.yaml
@@ -172,10 +172,10 @@ func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	dest := delivery.Destination{Country: strings.ToUpper(*country), Method: *method}
-	engine := &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}}
-	var answer any
+	engine := &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}}
+	var answer promise.Answer
 	if *cart {
-		req := server.CartRequest{Shop: shop.Domain(), Dest: dest, Locale: *locale}
+		req := promise.CartRequest{Shop: shop.Domain(), Dest: dest, Locale: *locale}
 		for _, item := range flags.Args() {
 			line, err := parseItem(item)
 			if err != nil {
@@ -189,7 +189,7 @@ func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if perr != nil {
 			return perr
 		}
-		answer, err = engine.Product(ctx, server.ProductRequest{
+		answer, err = engine.Product(ctx, promise.ProductRequest{
 			Shop: shop.Domain(), ProductID: line.ProductID, Handle: line.Handle,
 			VariantID: line.VariantID, Dest: dest, Locale: *locale,
 		}, now)
@@ -197,7 +197,7 @@ func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	body, err := server.MarshalAnswer(answer)
+	body, err := promise.MarshalAnswer(answer)
 	if err != nil {
 		return err
 	}
@@ -207,9 +207,9 @@ func runQuote(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // parseItem reads an ITEM: a product handle or numeric id, optionally
 // followed by @VARIANT_ID.
-func parseItem(item string) (server.CartLine, error) {
+func parseItem(item string) (promise.CartLine, error) {
 	ref, variant, hasVariant := strings.Cut(item, "@")
-	var line server.CartLine
+	var line promise.CartLine
 	if ref == "" {
 		return line, fmt.Errorf("item %q: no product", item)
 	}

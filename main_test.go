@@ -23,6 +23,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -502,7 +503,7 @@ func TestQuoteMatchesHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return now },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),

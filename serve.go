@@ -16,10 +16,15 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/demo"
 	"github.com/leadtime-app/leadtime/internal/redisconn"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -73,7 +78,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("theme assets: %w", err)
 	}
-	svc.cfg.Logger, svc.cfg.Assets, svc.cfg.HeadlessPage = logger, assets, headlessPage
+	svc.cfg.Logger, svc.cfg.Assets = logger, assets
+	if svc.cfg.Demo {
+		svc.cfg.Routes = demo.Routes(demo.Config{
+			Shops: svc.cfg.Engine.Shops, Shop: svc.cfg.DefaultShop, Now: svc.cfg.Now, HeadlessPage: headlessPage,
+		})
+	}
 	svc.cfg.Limits, svc.cfg.Metrics = limits, svc.metrics
 	if getenv("FLY_APP_NAME") != "" {
 		svc.cfg.TrustedPlatform = gin.PlatformFlyIO // the client's IP is in Fly-Client-IP
@@ -124,13 +134,13 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 		if err != nil {
 			return nil, err
 		}
-		shops := &server.StoreShops{Store: st, Static: server.StaticShops{configShop.Domain(): configShop}, Shared: shared, Log: logger}
+		registry := &shops.Registry{Store: st, Static: promise.StaticShops{configShop.Domain(): configShop}, Shared: shared, Log: logger}
 		svc.cfg = server.Config{
-			Engine:         &server.Engine{Shops: shops, Products: server.Catalog{}},
+			Engine:         &promise.Engine{Shops: registry, Products: promise.Catalog{}},
 			DefaultShop:    configShop.Domain(),
 			Demo:           true,
 			Shared:         shared,
-			Settings:       shops,
+			Settings:       registry,
 			Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
 			RateLimitRedis: svc.rdb,
 		}
@@ -149,14 +159,14 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 		Store:   st, Log: logger,
 	}
 	svc.metrics.InstrumentShopify(&app.Options)
-	static := server.StaticShops{}
+	static := promise.StaticShops{}
 	if in.configPath != "" {
 		static[configShop.Domain()] = configShop // counts as installed; its catalog serves until it has a token
 	}
-	app.Shops = &server.StoreShops{Store: st, Static: static, Shared: shared, Restore: app.RestoreSettings, Log: logger}
-	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: limits.ShopperLoads}
+	app.Shops = &shops.Registry{Store: st, Static: static, Shared: shared, Restore: app.RestoreSettings, Log: logger}
+	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: limits.ShopperLoads}
 	svc.cfg = server.Config{
-		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
+		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: in.apiSecret,
 		Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
 		RateLimitRedis: svc.rdb,
@@ -204,11 +214,11 @@ func openDemoStore(in serveInputs, logger *slog.Logger, svc *service) (*store.Bo
 // openBackends opens the shared cache and the store, in every mode: Redis
 // for both when REDIS_URL is set (and svc.rdb for the rate limits), else
 // an in-process cache and bbolt under DATA_DIR.
-func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc *service) (*cache.Cache, server.ShopStore, error) {
+func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc *service) (*cache.Cache, shops.Store, error) {
 	opts := store.Options{EncryptionKey: in.encryptionKey}
 	redisURL := in.redisURL
 	if redisURL == "" {
-		var st server.ShopStore
+		var st shops.Store
 		if in.mode.shopify() {
 			b, err := store.OpenBolt(filepath.Join(in.dataDir, store.BoltFileName), opts)
 			if err != nil {
@@ -262,7 +272,7 @@ func limitsFromEnv(getenv func(string) string) (*server.Limits, error) {
 	limits := server.DefaultLimits
 	for _, l := range []struct {
 		env  string
-		rate *server.Rate
+		rate *ratelimit.Rate
 	}{
 		{"LEADTIME_RATE_STOREFRONT_IP", &limits.StorefrontPerIP},
 		{"LEADTIME_RATE_STOREFRONT_SHOP", &limits.StorefrontPerShop},
@@ -271,7 +281,7 @@ func limitsFromEnv(getenv func(string) string) (*server.Limits, error) {
 		{"LEADTIME_RATE_SHOPPER_LOADS", &limits.ShopperLoads},
 	} {
 		if v := getenv(l.env); v != "" {
-			r, err := server.ParseRate(v)
+			r, err := ratelimit.ParseRate(v)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", l.env, err)
 			}

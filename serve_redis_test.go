@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/internal/redistest"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
@@ -76,10 +77,10 @@ func TestLimitsFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := server.Limits{
-		StorefrontPerIP:   server.Rate{PerSecond: 5, Burst: 10},
+		StorefrontPerIP:   ratelimit.Rate{PerSecond: 5, Burst: 10},
 		StorefrontPerShop: server.DefaultLimits.StorefrontPerShop,
-		ProxyPerShop:      server.Rate{PerSecond: 10, Burst: 10},
-		ShopperLoads:      server.Rate{PerSecond: 3, Burst: 30},
+		ProxyPerShop:      ratelimit.Rate{PerSecond: 10, Burst: 10},
+		ShopperLoads:      ratelimit.Rate{PerSecond: 3, Burst: 30},
 	}
 	if *got != want {
 		t.Errorf("limitsFromEnv = %+v, want %+v", *got, want)

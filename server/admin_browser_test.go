@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/internal/browsertest"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -20,17 +23,17 @@ import (
 // new URL. Without node, playwright-core (npm ci) or chromium it fails: a skipped browser test
 // would hide a broken page.
 func TestAdminPageInBrowser(t *testing.T) {
-	node := browserNode(t)
+	node := browsertest.Node(t)
 
 	url, logs := demoBrowserServer(t)
-	runBrowserScript(t, node, "admin.mjs", 150*time.Second, logs, []string{"admin-1-open.png", "admin-2-invalid-range.png", "admin-3-preview.png", "admin-4-saved.png", "admin-5-conflict.png", "admin-6-restored.png", "admin-7-phone.png"}, url)
+	browsertest.Run(t, node, "admin.mjs", 150*time.Second, logs, []string{"admin-1-open.png", "admin-2-invalid-range.png", "admin-3-preview.png", "admin-4-saved.png", "admin-5-conflict.png", "admin-6-restored.png", "admin-7-phone.png"}, url)
 }
 
 // demoBrowserServer starts an in-process server wired as serve.go wires
 // demo mode (the demo shop served through a bbolt store, so that a save
 // reaches the storefront at once), its clock fixed at saturdayMorning and
 // no rate limits, and returns its URL and its log.
-func demoBrowserServer(t *testing.T) (string, *browserTestLog) {
+func demoBrowserServer(t *testing.T) (string, *browsertest.Log) {
 	t.Helper()
 	shop, err := demoShop()
 	if err != nil {
@@ -41,13 +44,13 @@ func demoBrowserServer(t *testing.T) (string, *browserTestLog) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logs := &browserTestLog{}
+	logs := &browsertest.Log{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	shared := cache.New(cache.Options{Logger: logger})
 	t.Cleanup(shared.Close)
-	shops := &server.StoreShops{Store: st, Static: server.StaticShops{shop.Domain(): shop}, Shared: shared, Log: logger}
+	shops := &shops.Registry{Store: st, Static: promise.StaticShops{shop.Domain(): shop}, Shared: shared, Log: logger}
 	srv := server.New(server.Config{
-		Engine:      &server.Engine{Shops: shops, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: shops, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Demo:        true,
 		Shared:      shared,

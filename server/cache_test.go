@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -242,7 +243,7 @@ func TestInjectedCache(t *testing.T) {
 	cache := &recordingCache{m: map[string]*server.CachedAnswer{}}
 	products := &countingProducts{}
 	srv := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: products},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: products},
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return saturdayMorning },
 		Cache:       cache,

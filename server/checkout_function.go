@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/functionconfig"
 	"github.com/leadtime-app/leadtime/shopify"
@@ -78,7 +79,7 @@ func (a *ShopifyApp) RefreshCheckoutFunctions(ctx context.Context, now time.Time
 		}
 		client, err := a.clientFor(ctx, domain, false)
 		if err != nil {
-			if !errors.Is(err, ErrNoToken) {
+			if !errors.Is(err, catalog.ErrNoToken) {
 				a.log().WarnContext(ctx, "checkout function not refreshed", "shop", domain, "err", err)
 			}
 			continue
@@ -114,7 +115,7 @@ func (s *Server) handleAdminFunction() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		shop, err := s.adminShop(c)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		if s.app == nil {
@@ -123,7 +124,7 @@ func (s *Server) handleAdminFunction() gin.HandlerFunc {
 		}
 		st, err := s.app.functionStatus(c.Request.Context(), shop)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, st)

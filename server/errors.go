@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -35,12 +36,14 @@ type fieldError struct {
 func (e *fieldError) Error() string { return e.msg }
 func (e *fieldError) Unwrap() error { return e.kind }
 
-// badParam returns a 400 with the code and a message for the caller.
-func badParam(code, format string, args ...any) error {
+// BadParam returns a 400 with the code and a message for the caller.
+func BadParam(code, format string, args ...any) error {
 	return &fieldError{code: code, msg: fmt.Sprintf(format, args...), kind: ErrBadRequest}
 }
 
-// errorKinds is the one table from error kinds to HTTP status and code.
+// errorKinds is the one table from error kinds to HTTP status and code. A
+// quote's errors take their code from promise.Code (code ""), so that an
+// answer's cart lines and the HTTP errors name them alike.
 // The first entry that matches wins; anything unmatched is a 500, which
 // means a bug or an outage, never bad input.
 var errorKinds = []struct {
@@ -49,18 +52,18 @@ var errorKinds = []struct {
 	code   string
 }{
 	{ErrBadRequest, http.StatusBadRequest, "bad_request"},
-	{delivery.ErrUnknownCountry, http.StatusBadRequest, "invalid_country"},
-	{delivery.ErrUnknownMethod, http.StatusBadRequest, "invalid_method"},
-	{delivery.ErrCountryNotServed, http.StatusUnprocessableEntity, "country_not_served"},
-	{delivery.ErrOutOfRange, http.StatusUnprocessableEntity, "date_out_of_range"},
-	{delivery.ErrNoProcessingDay, http.StatusUnprocessableEntity, "no_processing_day"},
-	{delivery.ErrInvalidSettings, http.StatusUnprocessableEntity, "invalid_settings"},
+	{delivery.ErrUnknownCountry, http.StatusBadRequest, ""},
+	{delivery.ErrUnknownMethod, http.StatusBadRequest, ""},
+	{delivery.ErrCountryNotServed, http.StatusUnprocessableEntity, ""},
+	{delivery.ErrOutOfRange, http.StatusUnprocessableEntity, ""},
+	{delivery.ErrNoProcessingDay, http.StatusUnprocessableEntity, ""},
+	{delivery.ErrInvalidSettings, http.StatusUnprocessableEntity, ""},
 	{store.ErrConflict, http.StatusPreconditionFailed, "stale_settings"},
 	{ErrPreconditionRequired, http.StatusPreconditionRequired, "precondition_required"},
 	{ErrNoShopify, http.StatusConflict, "no_shopify_connection"},
-	{delivery.ErrUnknownProduct, http.StatusNotFound, "unknown_product"},
-	{delivery.ErrUnknownVariant, http.StatusNotFound, "unknown_product"},
-	{ErrShopNotInstalled, http.StatusNotFound, "shop_not_installed"},
+	{delivery.ErrUnknownProduct, http.StatusNotFound, ""},
+	{delivery.ErrUnknownVariant, http.StatusNotFound, ""},
+	{promise.ErrShopNotInstalled, http.StatusNotFound, ""},
 	{ErrNotFound, http.StatusNotFound, "not_found"},
 	{ErrUnauthorized, http.StatusUnauthorized, "unauthorized"},
 	{ErrMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed"},
@@ -80,21 +83,18 @@ func errorStatus(err error) (int, string) {
 	}
 	for _, k := range errorKinds {
 		if errors.Is(err, k.err) {
+			if k.code == "" {
+				return k.status, promise.Code(k.err)
+			}
 			return k.status, k.code
 		}
 	}
 	return http.StatusInternalServerError, "internal"
 }
 
-// lineError is the error object of a cart line.
-func lineError(err error) *ErrorBody {
-	_, code := errorStatus(err)
-	return &ErrorBody{Code: code, Message: err.Error()}
-}
-
-// writeError answers with the JSON error for err. A 5xx is logged with its
+// WriteError answers with the JSON error for err. A 5xx is logged with its
 // cause and answered with a generic message: the cause may name internals.
-func writeError(c *gin.Context, err error) {
+func WriteError(c *gin.Context, err error) {
 	status, code := errorStatus(err)
 	msg := err.Error()
 	if status >= 500 {
@@ -102,5 +102,5 @@ func writeError(c *gin.Context, err error) {
 		msg = "internal error; it has been logged"
 	}
 	c.Header("Cache-Control", "no-store")
-	c.AbortWithStatusJSON(status, gin.H{"error": ErrorBody{Code: code, Message: msg}})
+	c.AbortWithStatusJSON(status, gin.H{"error": promise.ErrorBody{Code: code, Message: msg}})
 }

@@ -13,46 +13,14 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/apitest"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
 
-// errorJSON is the one shape of every error: {"error":{"code","message"}}.
-type errorJSON struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
+type errorJSON = apitest.ErrorJSON
 
-// checkError checks that w is the JSON error wantCode with status want.
-func checkError(t *testing.T, req string, code int, header http.Header, body []byte, want int, wantCode string) {
-	t.Helper()
-	if code != want {
-		t.Errorf("%s: status = %d, want %d\n%s", req, code, want, body)
-	}
-	if code >= 500 {
-		t.Errorf("%s: a 5xx for bad input: %s", req, body)
-	}
-	if got := header.Get("Content-Type"); !strings.HasPrefix(got, "application/json") {
-		t.Errorf("%s: Content-Type = %q, want application/json", req, got)
-	}
-	if got := header.Get("Cache-Control"); got != "no-store" {
-		t.Errorf("%s: Cache-Control = %q, want no-store", req, got)
-	}
-	var e errorJSON
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		t.Errorf("%s: body is not {\"error\":{\"code\",\"message\"}}: %v\n%s", req, err, body)
-		return
-	}
-	if e.Error.Code != wantCode {
-		t.Errorf("%s: error.code = %q, want %q (message %q)", req, e.Error.Code, wantCode, e.Error.Message)
-	}
-	if e.Error.Message == "" || len(e.Error.Message) > 300 {
-		t.Errorf("%s: error.message = %q, want a short explanation", req, e.Error.Message)
-	}
-}
+var checkError = apitest.CheckError
 
 // cartBody builds a /cart.js body with n lines.
 func cartBody(n int, line string) []byte {
@@ -262,7 +230,7 @@ catalog:
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return saturdayMorning },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -18,9 +18,12 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/message"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -180,7 +183,7 @@ func (s *Server) handleAdminPage() gin.HandlerFunc {
 		}
 		var buf bytes.Buffer
 		if err := adminTemplate.Execute(&buf, data); err != nil {
-			writeError(c, fmt.Errorf("settings page: %w", err))
+			WriteError(c, fmt.Errorf("settings page: %w", err))
 			return
 		}
 		c.Header("Cache-Control", "no-store")
@@ -198,12 +201,12 @@ func (s *Server) handleAdminAsset() gin.HandlerFunc {
 		name := c.Param("file")
 		ext := path.Ext(name)
 		if ext != ".js" && ext != ".css" {
-			writeError(c, fmt.Errorf("/admin/static/%s: %w", truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/admin/static/%s: %w", Truncate(name), ErrNotFound))
 			return
 		}
 		data, err := adminFiles.ReadFile(path.Join("admin", path.Clean("/"+name)))
 		if err != nil {
-			writeError(c, fmt.Errorf("/admin/static/%s: %w", truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/admin/static/%s: %w", Truncate(name), ErrNotFound))
 			return
 		}
 		c.Header("Cache-Control", "no-cache")
@@ -228,7 +231,7 @@ func (s *Server) adminAuth() gin.HandlerFunc {
 			if errors.Is(err, ErrUnauthorized) {
 				c.Header("WWW-Authenticate", `Bearer realm="leadtime"`)
 			}
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		c.Set(adminShopKey, shop)
@@ -292,7 +295,7 @@ func (s *Server) ensureInstalled(ctx context.Context, shop, sessionToken string)
 
 // shopInstalled says whether shop has a token and settings (a shop of
 // LEADTIME_CONFIG needs only the token: the file is its settings).
-func shopInstalled(ctx context.Context, st ShopStore, shop string, static bool) (bool, error) {
+func shopInstalled(ctx context.Context, st shops.Store, shop string, static bool) (bool, error) {
 	rec, err := st.Get(ctx, shop)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -305,7 +308,7 @@ func shopInstalled(ctx context.Context, st ShopStore, shop string, static bool) 
 
 // reinstall waits for an install of shop in progress, then, if the shop
 // is still not installed, exchanges the session token and installs it.
-func (s *Server) reinstall(ctx context.Context, st ShopStore, shop, sessionToken string, static bool) error {
+func (s *Server) reinstall(ctx context.Context, st shops.Store, shop, sessionToken string, static bool) error {
 	unlock := s.app.lockShop(shop)
 	ok, err := shopInstalled(ctx, st, shop, static)
 	unlock()
@@ -336,7 +339,7 @@ func (s *Server) reinstall(ctx context.Context, st ShopStore, shop, sessionToken
 
 // adminShops is where the settings API reads and saves settings: the
 // demo's store (Config.Settings), else the app's.
-func (s *Server) adminShops() (*StoreShops, error) {
+func (s *Server) adminShops() (*shops.Registry, error) {
 	if s.settings != nil {
 		return s.settings, nil
 	}
@@ -368,9 +371,9 @@ func staticDoc(shop *delivery.Shop) ([]byte, error) {
 }
 
 // currentSettings returns the shop's settings document: the store's, else
-// the file's, else (the store lost it) the one StoreShops restores from the
+// the file's, else (the store lost it) the one shops.Registry restores from the
 // shop metafield.
-func (s *Server) currentSettings(ctx context.Context, ss *StoreShops, shop string) (settingsDoc, error) {
+func (s *Server) currentSettings(ctx context.Context, ss *shops.Registry, shop string) (settingsDoc, error) {
 	for attempt := 0; ; attempt++ {
 		rec, err := ss.Store.Get(ctx, shop)
 		switch {
@@ -387,9 +390,9 @@ func (s *Server) currentSettings(ctx context.Context, ss *StoreShops, shop strin
 			return settingsDoc{doc: doc, etag: fileETag(doc), version: 0}, nil
 		}
 		if attempt > 0 {
-			return settingsDoc{}, fmt.Errorf("%s has no settings: %w", shop, ErrShopNotInstalled)
+			return settingsDoc{}, fmt.Errorf("%s has no settings: %w", shop, promise.ErrShopNotInstalled)
 		}
-		// StoreShops restores lost settings from the shop metafield and
+		// shops.Registry restores lost settings from the shop metafield and
 		// saves them; then the store has them.
 		if _, err := ss.Shop(ctx, shop); err != nil {
 			return settingsDoc{}, err
@@ -403,12 +406,12 @@ func (s *Server) handleAdminSettings() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ss, err := s.adminShops()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		cur, err := s.currentSettings(c.Request.Context(), ss, c.GetString(adminShopKey))
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		writeSettings(c, cur.doc, cur.etag)
@@ -432,17 +435,17 @@ func (s *Server) handleAdminSave() gin.HandlerFunc {
 		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
 		ss, err := s.adminShops()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		ifMatch, err := requireIfMatch(c)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		body, err := readAdminBody(c)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		_, doc, err := compileDocument(body, shop)
@@ -469,7 +472,7 @@ func (s *Server) handleAdminSave() gin.HandlerFunc {
 // shop that saves it.
 func compileDocument(body []byte, shop string) (*delivery.Shop, []byte, error) {
 	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
-		return nil, nil, badParam("invalid_body", "send the settings document as a JSON object")
+		return nil, nil, BadParam("invalid_body", "send the settings document as a JSON object")
 	}
 	compiled, err := delivery.LoadShop(body)
 	if err != nil {
@@ -477,7 +480,7 @@ func compileDocument(body []byte, shop string) (*delivery.Shop, []byte, error) {
 	}
 	if compiled.Domain() != shop {
 		return nil, nil, &delivery.ValidationError{Problems: []delivery.Problem{{
-			Path: "shop", Message: fmt.Sprintf("%q is not the shop you are signed in to (%s)", truncate(compiled.Domain()), shop),
+			Path: "shop", Message: fmt.Sprintf("%q is not the shop you are signed in to (%s)", Truncate(compiled.Domain()), shop),
 		}}}
 	}
 	doc, err := json.Marshal(compiled.Settings())
@@ -492,7 +495,7 @@ func compileDocument(body []byte, shop string) (*delivery.Shop, []byte, error) {
 // unconditionally (If-Match ""), as the store has nothing to compare with.
 // (Two instances saving over the same file at the same instant could both
 // succeed; the earlier save stays in the history.)
-func (s *Server) saveSettings(ctx context.Context, ss *StoreShops, shop, ifMatch string, save func(ifMatch string) (doc []byte, etag string, err error)) (string, error) {
+func (s *Server) saveSettings(ctx context.Context, ss *shops.Registry, shop, ifMatch string, save func(ifMatch string) (doc []byte, etag string, err error)) (string, error) {
 	s.adminMu.Lock()
 	defer s.adminMu.Unlock()
 	cur, err := s.currentSettings(ctx, ss, shop)
@@ -516,7 +519,7 @@ func (s *Server) saveSettings(ctx context.Context, ss *StoreShops, shop, ifMatch
 // settingsChanged retires a shop's compiled settings and its cached answers
 // on every instance, and mirrors the document into the shop metafield when
 // the shop is connected to Shopify (DESIGN §6). The mirror is best effort.
-func (s *Server) settingsChanged(ctx context.Context, ss *StoreShops, shop string, doc []byte) {
+func (s *Server) settingsChanged(ctx context.Context, ss *shops.Registry, shop string, doc []byte) {
 	ss.Forget(ctx, shop)
 	s.shared.InvalidateShop(ctx, answersOf(shop))
 	if s.app == nil {
@@ -524,7 +527,7 @@ func (s *Server) settingsChanged(ctx context.Context, ss *StoreShops, shop strin
 	}
 	client, err := s.app.clientFor(ctx, shop, false)
 	if err != nil {
-		if !errors.Is(err, ErrNoToken) {
+		if !errors.Is(err, catalog.ErrNoToken) {
 			s.log.WarnContext(ctx, "settings not mirrored into the shop metafield", "shop", shop, "err", err)
 		}
 		return
@@ -537,12 +540,12 @@ func (s *Server) settingsChanged(ctx context.Context, ss *StoreShops, shop strin
 
 // writeSaveError answers a failed save; a 412 carries the current ETag so
 // the page can say which version it conflicts with.
-func (s *Server) writeSaveError(c *gin.Context, ss *StoreShops, shop string, err error) {
+func (s *Server) writeSaveError(c *gin.Context, ss *shops.Registry, shop string, err error) {
 	if errors.Is(err, store.ErrConflict) {
 		if cur, cerr := s.currentSettings(c.Request.Context(), ss, shop); cerr == nil {
 			c.Header("ETag", cur.etag)
 		}
-		writeError(c, fmt.Errorf("the settings were saved by someone else (or in another tab) since you loaded them; nothing was saved: %w", store.ErrConflict))
+		WriteError(c, fmt.Errorf("the settings were saved by someone else (or in another tab) since you loaded them; nothing was saved: %w", store.ErrConflict))
 		return
 	}
 	writeAdminError(c, err)
@@ -557,7 +560,7 @@ func requireIfMatch(c *gin.Context) (string, error) {
 }
 
 func readAdminBody(c *gin.Context) ([]byte, error) {
-	return readJSONBody(c.GetHeader("Content-Type"), true, http.MaxBytesReader(c.Writer, c.Request.Body, MaxAdminBodySize), MaxAdminBodySize, "the settings")
+	return ReadJSONBody(c.GetHeader("Content-Type"), true, http.MaxBytesReader(c.Writer, c.Request.Body, MaxAdminBodySize), MaxAdminBodySize, "the settings")
 }
 
 // adminErrorBody is the JSON error of the settings API: the usual code and
@@ -572,7 +575,7 @@ type adminErrorBody struct {
 func writeAdminError(c *gin.Context, err error) {
 	var ve *delivery.ValidationError
 	if !errors.As(err, &ve) {
-		writeError(c, err)
+		WriteError(c, err)
 		return
 	}
 	status, code := errorStatus(err)
@@ -598,12 +601,12 @@ func (s *Server) handleAdminHistory() gin.HandlerFunc {
 		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
 		ss, err := s.adminShops()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		versions, err := ss.Store.History(ctx, shop)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			writeError(c, fmt.Errorf("store: %w", err))
+			WriteError(c, fmt.Errorf("store: %w", err))
 			return
 		}
 		out := []historyEntry{}
@@ -614,7 +617,7 @@ func (s *Server) handleAdminHistory() gin.HandlerFunc {
 		if st, ok := ss.Static[shop]; ok {
 			doc, err := staticDoc(st)
 			if err != nil {
-				writeError(c, err)
+				WriteError(c, err)
 				return
 			}
 			out = append(out, historyEntry{Version: 0, ETag: fileETag(doc), Current: len(versions) == 0, Source: "file"})
@@ -632,30 +635,30 @@ func (s *Server) handleAdminRestore() gin.HandlerFunc {
 		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
 		ss, err := s.adminShops()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		ifMatch, err := requireIfMatch(c)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		body, err := readAdminBody(c)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		var req struct {
 			Version *int `json:"version"`
 		}
 		if err := json.Unmarshal(body, &req); err != nil || req.Version == nil || *req.Version < 0 {
-			writeError(c, badParam("invalid_version", `send {"version": N}, a version from the history`))
+			WriteError(c, BadParam("invalid_version", `send {"version": N}, a version from the history`))
 			return
 		}
 		v := *req.Version
 		doc, err := s.versionDoc(ctx, ss, shop, v)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		if _, _, err := compileDocument(doc, shop); err != nil {
@@ -680,7 +683,7 @@ func (s *Server) handleAdminRestore() gin.HandlerFunc {
 }
 
 // versionDoc returns the document of version v of the shop's settings.
-func (s *Server) versionDoc(ctx context.Context, ss *StoreShops, shop string, v int) ([]byte, error) {
+func (s *Server) versionDoc(ctx context.Context, ss *shops.Registry, shop string, v int) ([]byte, error) {
 	if v == 0 {
 		if st, ok := ss.Static[shop]; ok {
 			return staticDoc(st)
@@ -719,13 +722,13 @@ func (s *Server) handleAdminHolidays() gin.HandlerFunc {
 				continue
 			}
 			if !delivery.KnownCalendar(code) {
-				writeError(c, badParam("invalid_calendar", "no holiday calendar %q; GET /admin lists the known ones", truncate(code)))
+				WriteError(c, BadParam("invalid_calendar", "no holiday calendar %q; GET /admin lists the known ones", Truncate(code)))
 				return
 			}
 			codes = append(codes, code)
 		}
 		if len(codes) > maxHolidayCodes {
-			writeError(c, badParam("invalid_calendar", "at most %d calendars at once", maxHolidayCodes))
+			WriteError(c, BadParam("invalid_calendar", "at most %d calendars at once", maxHolidayCodes))
 			return
 		}
 		loc := time.UTC
@@ -769,21 +772,21 @@ func (s *Server) handleAdminImport() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
 		if s.app == nil {
-			writeError(c, fmt.Errorf("this server is not connected to Shopify (demo mode), so there is nothing to import; set the time zone, country and processing time by hand: %w", ErrNoShopify))
+			WriteError(c, fmt.Errorf("this server is not connected to Shopify (demo mode), so there is nothing to import; set the time zone, country and processing time by hand: %w", ErrNoShopify))
 			return
 		}
 		client, err := s.app.clientFor(ctx, shop, false)
-		if errors.Is(err, ErrNoToken) {
-			writeError(c, fmt.Errorf("%s has no Admin API token yet, so there is nothing to import: %w", shop, ErrNoShopify))
+		if errors.Is(err, catalog.ErrNoToken) {
+			WriteError(c, fmt.Errorf("%s has no Admin API token yet, so there is nothing to import: %w", shop, ErrNoShopify))
 			return
 		}
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		info, err := client.ShopInfo(ctx)
 		if err != nil {
-			writeError(c, fmt.Errorf("reading the shop from Shopify: %w", err))
+			WriteError(c, fmt.Errorf("reading the shop from Shopify: %w", err))
 			return
 		}
 		def := DefaultSettings(shop, info)

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/message"
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 // The live preview (POST /admin/api/preview): what customers would be told
@@ -54,12 +55,12 @@ type previewAnswer struct {
 // previewProduct is one sample product: its answer in the shop's primary
 // locale, its message in every enabled locale, and why it got what it got.
 type previewProduct struct {
-	Ref      string           `json:"ref"`
-	Title    string           `json:"title,omitempty"`
-	Answer   *ProductAnswer   `json:"answer,omitempty"`
-	Messages []previewMessage `json:"messages,omitempty"`
-	Why      string           `json:"why,omitempty"`
-	Error    *ErrorBody       `json:"error,omitempty"`
+	Ref      string                 `json:"ref"`
+	Title    string                 `json:"title,omitempty"`
+	Answer   *promise.ProductAnswer `json:"answer,omitempty"`
+	Messages []previewMessage       `json:"messages,omitempty"`
+	Why      string                 `json:"why,omitempty"`
+	Error    *promise.ErrorBody     `json:"error,omitempty"`
 }
 
 // previewMessage is a product's message in one locale.
@@ -80,15 +81,15 @@ type previewStrip struct {
 
 // stripDay is one day of the strip.
 type stripDay struct {
-	Date     delivery.Date  `json:"date"`
-	Weekday  string         `json:"weekday"`
-	OrderAt  time.Time      `json:"order_at"`
-	Open     bool           `json:"open"`             // a processing day
-	Closed   string         `json:"closed,omitempty"` // weekend | holiday | closure
-	Reason   string         `json:"reason,omitempty"` // the holiday's name or the closure's label
-	Ships    *WindowJSON    `json:"ships"`
-	Delivery *WindowJSON    `json:"delivery"`
-	Starts   *delivery.Date `json:"starts,omitempty"` // day0: the day processing starts
+	Date     delivery.Date       `json:"date"`
+	Weekday  string              `json:"weekday"`
+	OrderAt  time.Time           `json:"order_at"`
+	Open     bool                `json:"open"`             // a processing day
+	Closed   string              `json:"closed,omitempty"` // weekend | holiday | closure
+	Reason   string              `json:"reason,omitempty"` // the holiday's name or the closure's label
+	Ships    *promise.WindowJSON `json:"ships"`
+	Delivery *promise.WindowJSON `json:"delivery"`
+	Starts   *delivery.Date      `json:"starts,omitempty"` // day0: the day processing starts
 }
 
 // previewRule is one rule with the products it matches.
@@ -122,16 +123,16 @@ func (s *Server) handleAdminPreview() gin.HandlerFunc {
 		ctx, shop := c.Request.Context(), c.GetString(adminShopKey)
 		body, err := readAdminBody(c)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		var req previewRequest
 		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(c, badParam("invalid_body", "the preview body is not valid JSON: %v", err))
+			WriteError(c, BadParam("invalid_body", "the preview body is not valid JSON: %v", err))
 			return
 		}
 		if len(req.Settings) == 0 || string(req.Settings) == "null" {
-			writeError(c, badParam("invalid_body", `send {"settings": {...}, "at": "now", "products": [...]}`))
+			WriteError(c, BadParam("invalid_body", `send {"settings": {...}, "at": "now", "products": [...]}`))
 			return
 		}
 		compiled, _, err := compileDocument(req.Settings, shop)
@@ -141,7 +142,7 @@ func (s *Server) handleAdminPreview() gin.HandlerFunc {
 		}
 		answer, err := s.preview(ctx, compiled, req)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		c.Header("Cache-Control", "no-store")
@@ -169,10 +170,10 @@ func (s *Server) preview(ctx context.Context, shop *delivery.Shop, req previewRe
 		}
 	}
 	if len(refs) > maxPreviewProducts {
-		return nil, badParam("too_many_products", "at most %d products in a preview", maxPreviewProducts)
+		return nil, BadParam("too_many_products", "at most %d products in a preview", maxPreviewProducts)
 	}
 	// The storefront's own engine, with the unsaved settings.
-	engine := &Engine{Shops: StaticShops{shop.Domain(): shop}, Products: s.engine.Products}
+	engine := &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: s.engine.Products}
 	locales := previewLocales(shop.Settings())
 	out := &previewAnswer{
 		QuotedAt: at.In(shop.Location()), Timezone: shop.Location().String(),
@@ -238,7 +239,7 @@ func previewInstant(at string, loc *time.Location, now time.Time) (time.Time, er
 			return t, nil
 		}
 	}
-	return time.Time{}, badParam("invalid_at", "at %q is not \"now\", an RFC 3339 instant or a local date and time like 2026-12-21T10:00", truncate(at))
+	return time.Time{}, BadParam("invalid_at", "at %q is not \"now\", an RFC 3339 instant or a local date and time like 2026-12-21T10:00", Truncate(at))
 }
 
 // previewLocales are the locales a preview speaks: the shop's primary
@@ -274,16 +275,16 @@ func productRef(ref string) (id int64, handle string) {
 
 // previewProduct quotes one sample product in every locale. An unknown
 // product is reported in the entry, not as an error of the preview.
-func (s *Server) previewProduct(ctx context.Context, engine *Engine, shop *delivery.Shop, ref string, dest delivery.Destination, locales []string, at time.Time) (previewProduct, *delivery.Product, error) {
+func (s *Server) previewProduct(ctx context.Context, engine *promise.Engine, shop *delivery.Shop, ref string, dest delivery.Destination, locales []string, at time.Time) (previewProduct, *delivery.Product, error) {
 	out := previewProduct{Ref: ref}
 	id, handle := productRef(ref)
 	if id == 0 && handle == "" {
-		return out, nil, badParam("invalid_product", "a product is empty: give a handle or an id")
+		return out, nil, BadParam("invalid_product", "a product is empty: give a handle or an id")
 	}
 	for i, locale := range locales {
-		a, err := engine.Product(ctx, ProductRequest{Shop: shop.Domain(), ProductID: id, Handle: handle, Dest: dest, Locale: locale}, at)
+		a, err := engine.Product(ctx, promise.ProductRequest{Shop: shop.Domain(), ProductID: id, Handle: handle, Dest: dest, Locale: locale}, at)
 		if errors.Is(err, delivery.ErrUnknownProduct) || errors.Is(err, delivery.ErrUnknownVariant) {
-			out.Error = lineError(err)
+			out.Error = promise.LineError(err)
 			return out, nil, nil
 		}
 		if err != nil {
@@ -312,7 +313,7 @@ func (s *Server) previewProduct(ctx context.Context, engine *Engine, shop *deliv
 
 // why says in a sentence which processing time applied to a and why
 // (DESIGN §3, "Which processing time applies").
-func why(shop *delivery.Shop, p *delivery.Product, a *ProductAnswer) string {
+func why(shop *delivery.Shop, p *delivery.Product, a *promise.ProductAnswer) string {
 	if a == nil || a.Processing == nil {
 		return ""
 	}
@@ -515,7 +516,7 @@ func fourteenDays(shop *delivery.Shop, p *delivery.Product, route delivery.Route
 	today := delivery.DateIn(at, loc)
 	strip := previewStrip{Days: make([]stripDay, 0, stripDays)}
 	if p == nil {
-		p = standIn(0, "", 0) // no data: the shop's default processing time
+		p = promise.StandIn(0, "", 0) // no data: the shop's default processing time
 		strip.Title = "A product without processing time of its own"
 	} else {
 		strip.Product, strip.Title = p.Handle, p.Title
@@ -531,8 +532,8 @@ func fourteenDays(shop *delivery.Shop, p *delivery.Product, route delivery.Route
 		day := stripDay{Date: d, Weekday: d.Weekday().String(), OrderAt: orderAt}
 		day.Open, day.Closed, day.Reason = dc.status(d)
 		if a.Available {
-			day.Ships = &WindowJSON{Earliest: a.Ships.Earliest, Latest: a.Ships.Latest}
-			day.Delivery = &WindowJSON{Earliest: a.Delivery.Earliest, Latest: a.Delivery.Latest}
+			day.Ships = &promise.WindowJSON{Earliest: a.Ships.Earliest, Latest: a.Ships.Latest}
+			day.Delivery = &promise.WindowJSON{Earliest: a.Delivery.Earliest, Latest: a.Delivery.Latest}
 			day0 := delivery.DateIn(a.Cutoff.At, loc)
 			day.Starts = &day0
 		}

@@ -16,10 +16,13 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -40,7 +43,7 @@ type adminEnv struct {
 type adminOptions struct {
 	apiKey, apiSecret string           // set: session tokens required, not demo
 	wallClock         func() time.Time // default saturdayMorning
-	app               func(st *store.Bolt, shops *server.StoreShops, shared *cache.Cache) *server.ShopifyApp
+	app               func(st *store.Bolt, shops *shops.Registry, shared *cache.Cache) *server.ShopifyApp
 }
 
 func newAdminEnv(t *testing.T, opts adminOptions) *adminEnv {
@@ -57,13 +60,13 @@ func newAdminEnv(t *testing.T, opts adminOptions) *adminEnv {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	shared := cache.New(cache.Options{Logger: logger})
 	t.Cleanup(shared.Close)
-	shops := &server.StoreShops{Store: st, Static: server.StaticShops{shop.Domain(): shop}, Shared: shared, Log: logger}
+	shops := &shops.Registry{Store: st, Static: promise.StaticShops{shop.Domain(): shop}, Shared: shared, Log: logger}
 	wall := opts.wallClock
 	if wall == nil {
 		wall = func() time.Time { return saturdayMorning }
 	}
 	cfg := server.Config{
-		Engine:      &server.Engine{Shops: shops, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: shops, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Demo:        opts.apiSecret == "",
 		Shared:      shared,
@@ -78,7 +81,7 @@ func newAdminEnv(t *testing.T, opts adminOptions) *adminEnv {
 	if opts.app != nil {
 		cfg.App = opts.app(st, shops, shared)
 		cfg.Settings = nil
-		cfg.Engine = &server.Engine{Shops: shops, Products: cfg.App.Products}
+		cfg.Engine = &promise.Engine{Shops: shops, Products: cfg.App.Products}
 	}
 	return &adminEnv{h: server.New(cfg).Handler(), store: st}
 }
@@ -247,7 +250,7 @@ func TestAdminDemoMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	off := server.New(server.Config{
-		Engine: &server.Engine{Shops: server.StaticShops{demoDomain: shop}, Products: server.Catalog{}}, DefaultShop: demoDomain,
+		Engine: &promise.Engine{Shops: promise.StaticShops{demoDomain: shop}, Products: promise.Catalog{}}, DefaultShop: demoDomain,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}).Handler()
 	rec := httptest.NewRecorder()
@@ -740,13 +743,13 @@ func TestAdminShopify(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := newAdminEnv(t, adminOptions{
 		apiKey: adminAPIKey, apiSecret: adminAPISecret, wallClock: time.Now,
-		app: func(st *store.Bolt, shops *server.StoreShops, shared *cache.Cache) *server.ShopifyApp {
+		app: func(st *store.Bolt, shops *shops.Registry, shared *cache.Cache) *server.ShopifyApp {
 			app := &server.ShopifyApp{
 				APIKey: adminAPIKey, APISecret: adminAPISecret, AppURL: "https://leadtime.example", Scopes: server.Scopes,
 				Options: shopify.Options{Endpoint: fake.URL, Logger: logger, Retry: shopify.RetryPolicy{MaxAttempts: 1}},
 				Store:   st, Shops: shops, Log: logger,
 			}
-			app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger}
+			app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger}
 			return app
 		},
 	})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 )
 
@@ -29,17 +30,17 @@ const (
 func (s *Server) handleAuth() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if s.app == nil {
-			writeError(c, fmt.Errorf("OAuth needs SHOPIFY_API_KEY and SHOPIFY_API_SECRET: %w", ErrNotFound))
+			WriteError(c, fmt.Errorf("OAuth needs SHOPIFY_API_KEY and SHOPIFY_API_SECRET: %w", ErrNotFound))
 			return
 		}
 		shop := c.Query("shop")
 		if !shopify.ValidShop(shop) {
-			writeError(c, badParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", truncate(shop)))
+			WriteError(c, BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", Truncate(shop)))
 			return
 		}
 		app, err := s.app.oauth()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		nonce := make([]byte, 16)
@@ -68,32 +69,32 @@ func (s *Server) signState(state, shop string) string {
 func (s *Server) handleAuthCallback() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if s.app == nil {
-			writeError(c, fmt.Errorf("OAuth needs SHOPIFY_API_KEY and SHOPIFY_API_SECRET: %w", ErrNotFound))
+			WriteError(c, fmt.Errorf("OAuth needs SHOPIFY_API_KEY and SHOPIFY_API_SECRET: %w", ErrNotFound))
 			return
 		}
 		q := c.Request.URL.Query()
 		shop := q.Get("shop")
 		if err := shopify.VerifyOAuthCallback(q, s.app.APISecret, s.wallClock()); err != nil {
-			writeError(c, fmt.Errorf("OAuth callback: %w", ErrUnauthorized))
+			WriteError(c, fmt.Errorf("OAuth callback: %w", ErrUnauthorized))
 			return
 		}
 		if !s.stateMatches(c, q.Get("state"), shop) {
-			writeError(c, fmt.Errorf("OAuth callback: the state does not match this browser's: %w", ErrUnauthorized))
+			WriteError(c, fmt.Errorf("OAuth callback: the state does not match this browser's: %w", ErrUnauthorized))
 			return
 		}
 		http.SetCookie(c.Writer, &http.Cookie{Name: stateCookie, Value: "", Path: "/auth", MaxAge: -1, HttpOnly: true})
 		app, err := s.app.oauth()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		token, err := app.ExchangeCode(c.Request.Context(), shop, q.Get("code"))
 		if err != nil {
-			writeError(c, fmt.Errorf("OAuth code exchange: %w", ErrUnauthorized))
+			WriteError(c, fmt.Errorf("OAuth code exchange: %w", ErrUnauthorized))
 			return
 		}
 		if err := s.app.Install(c.Request.Context(), shop, token.Token, token.Scopes); err != nil {
-			writeError(c, fmt.Errorf("installing %s: %w", shop, err))
+			WriteError(c, fmt.Errorf("installing %s: %w", shop, err))
 			return
 		}
 		s.log.InfoContext(c.Request.Context(), "installed", "shop", shop)
@@ -129,14 +130,14 @@ func (s *Server) verifyProxy() gin.HandlerFunc {
 		// Shopify does: they must name the same shop, or a quirk of one
 		// parser could quote for a shop the signature does not vouch for.
 		if err != nil || c.Query("shop") != shop {
-			writeError(c, fmt.Errorf("app proxy: %w", ErrUnauthorized))
+			WriteError(c, fmt.Errorf("app proxy: %w", ErrUnauthorized))
 			return
 		}
-		if _, err := s.engine.Shops.Shop(c.Request.Context(), shop); errors.Is(err, ErrShopNotInstalled) {
-			writeError(c, fmt.Errorf("app proxy: %s is not installed: %w", shop, ErrUnauthorized))
+		if _, err := s.engine.Shops.Shop(c.Request.Context(), shop); errors.Is(err, promise.ErrShopNotInstalled) {
+			WriteError(c, fmt.Errorf("app proxy: %s is not installed: %w", shop, ErrUnauthorized))
 			return
 		} else if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		c.Next()

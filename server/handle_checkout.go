@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 )
 
@@ -95,22 +96,22 @@ func (s *Server) handleCheckoutCart() gin.HandlerFunc {
 			if errors.Is(err, ErrUnauthorized) {
 				c.Header("WWW-Authenticate", `Bearer realm="leadtime"`) // RFC 6750 §3
 			}
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		// The token's shop must be installed: a shop that uninstalled the
 		// app still holds tokens signed with our secret for a minute.
-		if _, err := s.engine.Shops.Shop(c.Request.Context(), shop); errors.Is(err, ErrShopNotInstalled) {
+		if _, err := s.engine.Shops.Shop(c.Request.Context(), shop); errors.Is(err, promise.ErrShopNotInstalled) {
 			c.Header("WWW-Authenticate", `Bearer realm="leadtime"`)
-			writeError(c, fmt.Errorf("checkout: the token's shop %s is not installed: %w", shop, ErrUnauthorized))
+			WriteError(c, fmt.Errorf("checkout: the token's shop %s is not installed: %w", shop, ErrUnauthorized))
 			return
 		} else if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		body, err := parseCheckoutBody(c.ContentType(), http.MaxBytesReader(c.Writer, c.Request.Body, MaxCheckoutBodySize+1))
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		// The proxy's own parameter checks and answer, from the body's fields.
@@ -145,7 +146,7 @@ func (s *Server) checkoutShop(c *gin.Context) (string, error) {
 			return "", unauthorized("unauthorized", "this server has no SHOPIFY_API_SECRET, so it cannot check session tokens: the checkout API is off")
 		}
 		if shop := c.Query("shop"); shop != "" && shop != s.defaultShop {
-			return "", unauthorized("invalid_token", "without credentials this server serves only %s, not %q", s.defaultShop, truncate(shop))
+			return "", unauthorized("invalid_token", "without credentials this server serves only %s, not %q", s.defaultShop, Truncate(shop))
 		}
 		return s.defaultShop, nil
 	}
@@ -181,7 +182,7 @@ func unauthorized(code, format string, args ...any) error {
 
 // checkoutBody is a parsed request body.
 type checkoutBody struct {
-	lines                   []CartLine
+	lines                   []promise.CartLine
 	country, locale, method string
 }
 
@@ -202,38 +203,38 @@ type checkoutJSON struct {
 // names it) or a number; a missing quantity means 1.
 func parseCheckoutBody(contentType string, body io.Reader) (checkoutBody, error) {
 	var out checkoutBody
-	data, err := readJSONBody(contentType, false, body, MaxCheckoutBodySize, "the body")
+	data, err := ReadJSONBody(contentType, false, body, MaxCheckoutBodySize, "the body")
 	if err != nil {
 		return out, err
 	}
 	var in checkoutJSON
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&in); err != nil {
-		return out, badParam("invalid_body", "the body is not {\"items\":[{\"variant_id\",\"quantity\"}],\"country\",\"locale\"}: %v", err)
+		return out, BadParam("invalid_body", "the body is not {\"items\":[{\"variant_id\",\"quantity\"}],\"country\",\"locale\"}: %v", err)
 	}
 	if dec.More() {
-		return out, badParam("invalid_body", "the body holds more than one JSON value")
+		return out, BadParam("invalid_body", "the body holds more than one JSON value")
 	}
 	if in.Items == nil {
-		return out, badParam("invalid_body", "the body has no items list")
+		return out, BadParam("invalid_body", "the body has no items list")
 	}
 	items := *in.Items
 	if len(items) > MaxCartLines {
-		return out, badParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, len(items))
+		return out, BadParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, len(items))
 	}
-	out.lines = make([]CartLine, 0, len(items))
+	out.lines = make([]promise.CartLine, 0, len(items))
 	for i, it := range items {
 		id, err := checkoutVariantID(it.VariantID)
 		if err != nil {
-			return out, badParam("invalid_items", "items[%d].variant_id %s is not a variant id or gid://shopify/ProductVariant/ID", i, truncate(string(it.VariantID)))
+			return out, BadParam("invalid_items", "items[%d].variant_id %s is not a variant id or gid://shopify/ProductVariant/ID", i, Truncate(string(it.VariantID)))
 		}
 		qty := 1
 		if it.Quantity != "" {
 			if qty, err = parseQuantity(it.Quantity.String()); err != nil {
-				return out, badParam("invalid_quantity", "items[%d]: %v", i, err)
+				return out, BadParam("invalid_quantity", "items[%d]: %v", i, err)
 			}
 		}
-		out.lines = append(out.lines, CartLine{VariantID: id, Quantity: qty})
+		out.lines = append(out.lines, promise.CartLine{VariantID: id, Quantity: qty})
 	}
 	out.country, out.locale, out.method = in.Country, in.Locale, in.Method
 	return out, nil
@@ -252,7 +253,7 @@ func checkoutVariantID(raw json.RawMessage) (int64, error) {
 			return 0, errors.New("not a ProductVariant GID")
 		}
 	}
-	return parseID(s)
+	return ParseID(s)
 }
 
 // privateAnswer marks the cached answer "private" instead of "public": the

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -33,7 +35,7 @@ func coServer(t *testing.T, apiKey, apiSecret, defaultShop string, limits *serve
 		limits = &server.Limits{}
 	}
 	return server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: defaultShop,
 		Now:         func() time.Time { return saturdayMorning },
 		// The tokens are valid at saturdayMorning: checks use the wall clock.
@@ -420,7 +422,7 @@ func TestCheckoutMethodsAndLimits(t *testing.T) {
 	w := coGet(h, "/checkout/v1/cart")
 	checkError(t, "GET /checkout/v1/cart", w.Code, w.Header(), w.Body.Bytes(), http.StatusMethodNotAllowed, "method_not_allowed")
 
-	limited := coServer(t, coAPIKey, coAPISecret, "", &server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.001, Burst: 1}})
+	limited := coServer(t, coAPIKey, coAPISecret, "", &server.Limits{StorefrontPerIP: ratelimit.Rate{PerSecond: 0.001, Burst: 1}})
 	body := `{"items":[{"variant_id":2001,"quantity":1}],"country":"SE"}`
 	if w := coPost(limited, "", coToken(t, nil), body); w.Code != http.StatusOK {
 		t.Fatalf("first request: status %d\n%s", w.Code, w.Body)

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/feed"
 	"github.com/leadtime-app/leadtime/store"
@@ -82,27 +83,27 @@ func (s *Server) handleFeed() gin.HandlerFunc {
 		ctx := c.Request.Context()
 		domain, err := s.feedShop(ctx, c.Param("token"))
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		country, format, err := feedFile(c.Param("file"))
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		shop, err := s.engine.Shops.Shop(ctx, domain)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		if _, err := shop.Route(delivery.Destination{Country: country}); err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		e, err := s.feedFor(ctx, shop, country)
 		if err != nil {
 			c.Header("Retry-After", "60")
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		serveFeed(c, e, format)
@@ -149,7 +150,7 @@ func feedFile(file string) (country, format string, err error) {
 	}
 	country = strings.ToUpper(name)
 	if !delivery.KnownCountry(country) {
-		return "", "", badParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", name)
+		return "", "", BadParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", name)
 	}
 	return country, format, nil
 }
@@ -261,7 +262,7 @@ func (s *Server) feedProducts(ctx context.Context, shop *delivery.Shop, gen int6
 	}
 	v, err, _ := s.feeds.crawls.Do(fmt.Sprintf("%s|%d", shop.Domain(), gen), func() (any, error) {
 		client, err := s.app.Client(ctx, shop)
-		if errors.Is(err, ErrNoToken) {
+		if errors.Is(err, catalog.ErrNoToken) {
 			return shop.Catalog(), nil
 		}
 		if err != nil {
@@ -342,7 +343,7 @@ func (s *Server) feedTokenHandler(rotate bool) gin.HandlerFunc {
 		ctx, domain := c.Request.Context(), c.GetString(adminShopKey)
 		tokens, err := s.tokenStore()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		token, err := tokens.FeedToken(ctx, domain)
@@ -351,7 +352,7 @@ func (s *Server) feedTokenHandler(rotate bool) gin.HandlerFunc {
 			err = tokens.SetFeedToken(ctx, domain, token)
 		}
 		if err != nil {
-			writeError(c, fmt.Errorf("feed token: %w", err))
+			WriteError(c, fmt.Errorf("feed token: %w", err))
 			return
 		}
 		country := ""

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/health"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 )
 
@@ -21,7 +22,7 @@ import (
 
 // FulfillmentStore is what promise health needs of the store (store.Bolt
 // and store.Redis have it): fulfilment records, idempotent by fulfilment
-// id. Declared here, where it is used; a ShopStore without it records
+// id. Declared here, where it is used; a shops.Store without it records
 // nothing.
 type FulfillmentStore interface {
 	PutFulfillment(ctx context.Context, shop string, id int64, rec []byte) (bool, error)
@@ -50,16 +51,16 @@ type fulfillmentPayload struct {
 // frozenPromise is the order metafield leadtime.promise: the cart answer
 // quoted for the order (DESIGN §5), of which health needs the lines.
 type frozenPromise struct {
-	QuotedAt time.Time        `json:"quoted_at"`
-	Country  string           `json:"country"`
-	Zone     string           `json:"zone"`
-	Method   string           `json:"method"`
-	Lines    []*ProductAnswer `json:"lines"`
+	QuotedAt time.Time                `json:"quoted_at"`
+	Country  string                   `json:"country"`
+	Zone     string                   `json:"zone"`
+	Method   string                   `json:"method"`
+	Lines    []*promise.ProductAnswer `json:"lines"`
 }
 
 // OpenOrderStore is what "orders at risk now" needs of the store
 // (store.Bolt and store.Redis have it): the orders placed with a promise
-// and not fulfilled yet, by order id. A ShopStore without it lists none.
+// and not fulfilled yet, by order id. A shops.Store without it lists none.
 type OpenOrderStore interface {
 	PutOpenOrder(ctx context.Context, shop string, id int64, rec []byte) error
 	DeleteOpenOrder(ctx context.Context, shop string, id int64) error
@@ -79,13 +80,13 @@ func (s *Server) openOrderStore() (OpenOrderStore, bool) {
 // recordOpenOrder keeps an order just given its frozen promise until its
 // first fulfilment, for the orders at risk: its id and name, created_at
 // and the promised windows, nothing of the customer.
-func (s *Server) recordOpenOrder(ctx context.Context, shop string, o *orderPayload, answer *CartAnswer) error {
+func (s *Server) recordOpenOrder(ctx context.Context, shop string, o *orderPayload, answer *promise.CartAnswer) error {
 	st, ok := s.openOrderStore()
 	if !ok || answer == nil || answer.Ships == nil || answer.Delivery == nil {
 		return nil
 	}
 	rec, err := health.EncodeOpenOrder(&health.OpenOrder{
-		OrderID: o.ID, Name: truncate(o.Name), CreatedAt: o.CreatedAt,
+		OrderID: o.ID, Name: Truncate(o.Name), CreatedAt: o.CreatedAt,
 		Ships:    health.Window{Earliest: answer.Ships.Earliest, Latest: answer.Ships.Latest},
 		Delivery: health.Window{Earliest: answer.Delivery.Earliest, Latest: answer.Delivery.Latest},
 	})
@@ -116,7 +117,7 @@ func (s *Server) fulfillmentStore() (FulfillmentStore, bool) {
 func (s *Server) onFulfillment(ctx context.Context, shop string, body []byte) error {
 	var f fulfillmentPayload
 	if err := json.Unmarshal(body, &f); err != nil || f.ID <= 0 || f.OrderID <= 0 || f.CreatedAt.IsZero() {
-		return badParam("invalid_webhook", "not a fulfillment payload")
+		return BadParam("invalid_webhook", "not a fulfillment payload")
 	}
 	switch f.Status {
 	case "cancelled", "error", "failure":
@@ -206,7 +207,7 @@ func fulfillmentRecords(f *fulfillmentPayload, p *frozenPromise, loc *time.Locat
 	return out
 }
 
-func promiseLine(p *frozenPromise, variantID, productID *int64) *ProductAnswer {
+func promiseLine(p *frozenPromise, variantID, productID *int64) *promise.ProductAnswer {
 	for _, l := range p.Lines {
 		if l != nil && variantID != nil && l.VariantID == *variantID {
 			return l
@@ -229,29 +230,29 @@ func (s *Server) handleAdminHealth() gin.HandlerFunc {
 		if w := c.Query("window"); w != "" {
 			n, err := strconv.Atoi(w)
 			if err != nil || (n != health.Window30 && n != health.Window90) {
-				writeError(c, badParam("invalid_window", "window %q: use 30 or 90 (days)", truncate(w)))
+				WriteError(c, BadParam("invalid_window", "window %q: use 30 or 90 (days)", Truncate(w)))
 				return
 			}
 			window = n
 		}
 		ss, err := s.adminShops()
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		shop, err := ss.Shop(ctx, domain)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		records, err := s.healthRecords(ctx, shop)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		open, err := s.openOrders(ctx, shop)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		now := s.now()

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/message"
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 // handleShippingPage handles "GET /proxy/": the storefront page "Shipping &
@@ -24,22 +25,22 @@ func (s *Server) handleShippingPage() gin.HandlerFunc {
 		q := c.Request.URL.Query()
 		domain, err := s.shopParam(q)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		requested := q.Get("locale")
 		if requested != "" && !localeRE.MatchString(requested) {
-			writeError(c, badParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", truncate(requested)))
+			WriteError(c, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", Truncate(requested)))
 			return
 		}
 		shop, err := s.engine.Shops.Shop(c.Request.Context(), domain)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		now := s.now()
 		today := delivery.DateIn(now, shop.Location())
-		page := message.ShippingPageFor(shop.Settings(), today, resolveLocale(shop, requested))
+		page := message.ShippingPageFor(shop.Settings(), today, promise.ResolveLocale(shop, requested))
 		body := renderShippingPage(&page)
 		sum := sha256.Sum256(body)
 		// Not stored in the answer cache: the page is cheap and rarely

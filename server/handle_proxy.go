@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 // maxAge caps Cache-Control's max-age (DESIGN §6): shared caches in front
@@ -24,17 +25,17 @@ func (s *Server) handleProduct() gin.HandlerFunc {
 		q := c.Request.URL.Query()
 		shop, err := s.shopParam(q)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		req, common, err := parseProductQuery(q)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		req.Shop = shop
 		key := productKey(req, common, s.answerGeneration(shop))
-		s.serveCached(c, shop, key, common.format, func(now time.Time) (any, error) {
+		s.serveCached(c, shop, key, common.format, func(now time.Time) (promise.Answer, error) {
 			return s.engine.Product(c.Request.Context(), req, now)
 		})
 	}
@@ -46,7 +47,7 @@ func (s *Server) handleCartGet() gin.HandlerFunc {
 		q := c.Request.URL.Query()
 		lines, err := ParseItems(q.Get("items"))
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		s.serveCart(c, q, lines)
@@ -59,26 +60,26 @@ func (s *Server) handleCartPost() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		lines, err := ParseCartJS(c.ContentType(), http.MaxBytesReader(c.Writer, c.Request.Body, MaxCartBodySize+1))
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		s.serveCart(c, c.Request.URL.Query(), lines)
 	}
 }
 
-func (s *Server) serveCart(c *gin.Context, q url.Values, lines []CartLine) {
+func (s *Server) serveCart(c *gin.Context, q url.Values, lines []promise.CartLine) {
 	shop, err := s.shopParam(q)
 	if err != nil {
-		writeError(c, err)
+		WriteError(c, err)
 		return
 	}
 	common, err := parseCommon(q)
 	if err != nil {
-		writeError(c, err)
+		WriteError(c, err)
 		return
 	}
-	req := CartRequest{Shop: shop, Lines: lines, Dest: common.dest, Locale: common.locale}
-	s.serveCached(c, shop, cartKey(req, common, s.answerGeneration(shop)), common.format, func(now time.Time) (any, error) {
+	req := promise.CartRequest{Shop: shop, Lines: lines, Dest: common.dest, Locale: common.locale}
+	s.serveCached(c, shop, cartKey(req, common, s.answerGeneration(shop)), common.format, func(now time.Time) (promise.Answer, error) {
 		return s.engine.Cart(c.Request.Context(), req, now)
 	})
 }
@@ -89,12 +90,12 @@ func (s *Server) shopParam(q url.Values) (string, error) {
 	shop := q.Get("shop")
 	if shop == "" {
 		if s.defaultShop == "" {
-			return "", badParam("missing_shop", "give shop=NAME.myshopify.com")
+			return "", BadParam("missing_shop", "give shop=NAME.myshopify.com")
 		}
 		return s.defaultShop, nil
 	}
 	if !delivery.ValidShopDomain(shop) {
-		return "", badParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", truncate(shop))
+		return "", BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", Truncate(shop))
 	}
 	return shop, nil
 }
@@ -102,7 +103,7 @@ func (s *Server) shopParam(q url.Values) (string, error) {
 // serveCached writes the cached answer under key, or computes, encodes and
 // caches it. Answers are cached until their expires_at: nothing in them
 // can change before then.
-func (s *Server) serveCached(c *gin.Context, shop, key string, format Format, compute func(now time.Time) (any, error)) {
+func (s *Server) serveCached(c *gin.Context, shop, key string, format Format, compute func(now time.Time) (promise.Answer, error)) {
 	now := s.now()
 	if a, ok := s.cache.Get(key, now); ok {
 		writeCached(c, a, now)
@@ -110,15 +111,15 @@ func (s *Server) serveCached(c *gin.Context, shop, key string, format Format, co
 	}
 	answer, err := compute(now)
 	if err != nil {
-		writeError(c, err)
+		WriteError(c, err)
 		return
 	}
 	a, err := encodeAnswer(answer, format)
 	if err != nil {
-		writeError(c, fmt.Errorf("encoding the answer: %w", err))
+		WriteError(c, fmt.Errorf("encoding the answer: %w", err))
 		return
 	}
-	if isStale(answer) {
+	if answer.Summary().Stale {
 		// Quoted from old facts or a stand-in because Shopify failed: keep
 		// it only briefly, so that the true answer replaces it soon after
 		// Shopify recovers, yet an outage does not cost every request a
@@ -134,16 +135,6 @@ func (s *Server) serveCached(c *gin.Context, shop, key string, format Format, co
 // cached downstream (max-age).
 const staleAnswerFor = 30 * time.Second
 
-func isStale(answer any) bool {
-	switch a := answer.(type) {
-	case *ProductAnswer:
-		return a.Stale
-	case *CartAnswer:
-		return a.Stale
-	}
-	return false
-}
-
 func minTime(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
@@ -152,7 +143,7 @@ func minTime(a, b time.Time) time.Time {
 }
 
 // encodeAnswer renders an answer in its format, with its ETag.
-func encodeAnswer(answer any, format Format) (*CachedAnswer, error) {
+func encodeAnswer(answer promise.Answer, format Format) (*CachedAnswer, error) {
 	var (
 		body []byte
 		err  error
@@ -164,7 +155,7 @@ func encodeAnswer(answer any, format Format) (*CachedAnswer, error) {
 	case FormatLiquid:
 		body, ct = renderLiquid(answer), "application/liquid; charset=utf-8"
 	default:
-		body, err = MarshalAnswer(answer)
+		body, err = promise.MarshalAnswer(answer)
 	}
 	if err != nil {
 		return nil, err
@@ -172,19 +163,9 @@ func encodeAnswer(answer any, format Format) (*CachedAnswer, error) {
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	return &CachedAnswer{
-		Body: body, ContentType: ct, ETag: etag, ExpiresAt: expiresAt(answer),
+		Body: body, ContentType: ct, ETag: etag, ExpiresAt: answer.Summary().ExpiresAt,
 		etagHeader: []string{etag}, typeHeader: []string{ct},
 	}, nil
-}
-
-func expiresAt(answer any) time.Time {
-	switch a := answer.(type) {
-	case *ProductAnswer:
-		return a.ExpiresAt
-	case *CartAnswer:
-		return a.ExpiresAt
-	}
-	return time.Time{}
 }
 
 // writeCached writes an answer with Cache-Control up to its expiry (at most
@@ -246,7 +227,7 @@ func answersOf(shop string) string { return "answers:" + shop }
 // productKey and cartKey build cache keys from parsed parameters only, so
 // that parameters we ignore (timestamp, signature, ...) cannot split or
 // poison the cache.
-func productKey(r ProductRequest, p commonParams, gen int64) string {
+func productKey(r promise.ProductRequest, p commonParams, gen int64) string {
 	var b strings.Builder
 	b.Grow(96)
 	b.WriteString("p|")
@@ -263,7 +244,7 @@ func productKey(r ProductRequest, p commonParams, gen int64) string {
 	return b.String()
 }
 
-func cartKey(r CartRequest, p commonParams, gen int64) string {
+func cartKey(r promise.CartRequest, p commonParams, gen int64) string {
 	var b strings.Builder
 	b.WriteString("c|")
 	b.WriteString(strconv.FormatInt(gen, 36))

@@ -21,17 +21,17 @@ func (s *Server) storefrontShop() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		domain := c.Query("shop")
 		if domain == "" {
-			writeError(c, badParam("missing_shop", "give shop=NAME.myshopify.com"))
+			WriteError(c, BadParam("missing_shop", "give shop=NAME.myshopify.com"))
 			return
 		}
 		shopName, err := s.shopParam(c.Request.URL.Query())
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		shop, err := s.engine.Shops.Shop(c.Request.Context(), shopName)
 		if err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		c.Header("Vary", "Origin")

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -48,7 +50,7 @@ func sfShop(t *testing.T, domain string, origins []string) *delivery.Shop {
 // mode), and the given limits (nil: none at all).
 func sfServer(t *testing.T, at time.Time, limits *server.Limits, shops ...*delivery.Shop) http.Handler {
 	t.Helper()
-	installed := server.StaticShops{}
+	installed := promise.StaticShops{}
 	for _, s := range shops {
 		installed[s.Domain()] = s
 	}
@@ -56,7 +58,7 @@ func sfServer(t *testing.T, at time.Time, limits *server.Limits, shops ...*deliv
 		limits = &server.Limits{}
 	}
 	return server.New(server.Config{
-		Engine:      &server.Engine{Shops: installed, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: installed, Products: promise.Catalog{}},
 		DefaultShop: demoDomain,
 		Now:         func() time.Time { return at },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -497,7 +499,7 @@ func TestStorefrontRateLimitPerIP(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := sfShop(t, "second-shop.myshopify.com", nil)
-	h := sfServer(t, saturdayMorning, &server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.01, Burst: 3}}, shop, other)
+	h := sfServer(t, saturdayMorning, &server.Limits{StorefrontPerIP: ratelimit.Rate{PerSecond: 0.01, Burst: 3}}, shop, other)
 	const a, b = "198.51.100.7:40000", "198.51.100.8:40000"
 	target := "/storefront/v1/product?shop=" + demoDomain + "&handle=wool-sweater"
 	for i := range 3 {
@@ -527,7 +529,7 @@ func TestStorefrontRateLimitPerShop(t *testing.T) {
 	t.Parallel()
 	busy := sfShop(t, "busy-shop.myshopify.com", sfOrigins)
 	quiet := sfShop(t, "quiet-shop.myshopify.com", nil)
-	h := sfServer(t, saturdayMorning, &server.Limits{StorefrontPerShop: server.Rate{PerSecond: 0.01, Burst: 3}}, busy, quiet)
+	h := sfServer(t, saturdayMorning, &server.Limits{StorefrontPerShop: ratelimit.Rate{PerSecond: 0.01, Burst: 3}}, busy, quiet)
 	busyTarget := "/storefront/v1/product?shop=busy-shop.myshopify.com&handle=wool-sweater"
 	for i := range 3 {
 		remote := "198.51.100." + strconv.Itoa(10+i) + ":40000"

@@ -12,7 +12,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 )
 
@@ -54,26 +56,26 @@ func (s *Server) handleWebhook() gin.HandlerFunc {
 	handlers := s.webhookHandlers()
 	return func(c *gin.Context) {
 		if s.app == nil {
-			writeError(c, fmt.Errorf("webhooks need SHOPIFY_API_SECRET: %w", ErrNotFound))
+			WriteError(c, fmt.Errorf("webhooks need SHOPIFY_API_SECRET: %w", ErrNotFound))
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxWebhookBody+1))
 		if err != nil || len(body) > maxWebhookBody {
-			writeError(c, &fieldError{code: "too_large", msg: "webhook body too large", kind: ErrTooLarge})
+			WriteError(c, &fieldError{code: "too_large", msg: "webhook body too large", kind: ErrTooLarge})
 			return
 		}
 		if err := shopify.VerifyWebhook(body, c.GetHeader("X-Shopify-Hmac-Sha256"), s.app.APISecret); err != nil {
-			writeError(c, fmt.Errorf("webhook: %w", ErrUnauthorized))
+			WriteError(c, fmt.Errorf("webhook: %w", ErrUnauthorized))
 			return
 		}
 		topic, shop := c.GetHeader("X-Shopify-Topic"), c.GetHeader("X-Shopify-Shop-Domain")
 		handle, known := handlers[topic]
 		if !known || !shopify.ValidShop(shop) {
-			writeError(c, fmt.Errorf("webhook topic %q for %q: %w", truncate(topic), truncate(shop), ErrUnauthorized))
+			WriteError(c, fmt.Errorf("webhook topic %q for %q: %w", Truncate(topic), Truncate(shop), ErrUnauthorized))
 			return
 		}
 		if err := checkWebhookShop(topic, shop, body); err != nil {
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), webhookDeadline)
@@ -93,10 +95,10 @@ func (s *Server) handleWebhook() gin.HandlerFunc {
 			s.log.WarnContext(ctx, "webhook failed", "topic", topic, "shop", shop, "err", err)
 			if errors.Is(err, errTransient) {
 				c.Header("Retry-After", "5")
-				c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": ErrorBody{Code: "unavailable", Message: "try again"}})
+				c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": promise.ErrorBody{Code: "unavailable", Message: "try again"}})
 				return
 			}
-			writeError(c, err)
+			WriteError(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
@@ -117,7 +119,7 @@ type productPayload struct {
 func (s *Server) onProductUpdate(ctx context.Context, shop string, body []byte) error {
 	var p productPayload
 	if err := json.Unmarshal(body, &p); err != nil || p.ID <= 0 {
-		return badParam("invalid_webhook", "not a product payload")
+		return BadParam("invalid_webhook", "not a product payload")
 	}
 	ids := make([]int64, len(p.Variants))
 	for i, v := range p.Variants {
@@ -143,7 +145,7 @@ func (s *Server) onInventoryUpdate(ctx context.Context, shop string, body []byte
 		InventoryItemID int64 `json:"inventory_item_id"`
 	}
 	if err := json.Unmarshal(body, &p); err != nil || p.InventoryItemID <= 0 {
-		return badParam("invalid_webhook", "not an inventory level payload")
+		return BadParam("invalid_webhook", "not an inventory level payload")
 	}
 	s.app.Products.ForgetInventoryItem(ctx, shop, p.InventoryItemID)
 	s.shared.InvalidateShop(ctx, answersOf(shop))
@@ -182,7 +184,7 @@ type orderPayload struct {
 func (s *Server) onOrderCreate(ctx context.Context, shop string, body []byte) error {
 	var o orderPayload
 	if err := json.Unmarshal(body, &o); err != nil || o.ID <= 0 || o.CreatedAt.IsZero() {
-		return badParam("invalid_webhook", "not an order payload")
+		return BadParam("invalid_webhook", "not an order payload")
 	}
 	orderKey := cache.Key(shop, "order", strconv.FormatInt(o.ID, 10))
 	if !s.shared.SetNX(ctx, orderKey, 7*24*time.Hour) {
@@ -212,7 +214,7 @@ func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload)
 	case len(frozen) > 0:
 		return nil
 	}
-	req := CartRequest{Shop: shop, Locale: o.CustomerLocale}
+	req := promise.CartRequest{Shop: shop, Locale: o.CustomerLocale}
 	if o.ShippingAddress != nil && delivery.KnownCountry(o.ShippingAddress.CountryCode) {
 		req.Dest.Country = o.ShippingAddress.CountryCode
 	}
@@ -220,7 +222,7 @@ func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload)
 		if li.VariantID == nil || *li.VariantID <= 0 {
 			continue // a custom line, a tip or a gift card: nothing to ship
 		}
-		line := CartLine{VariantID: *li.VariantID, Quantity: max(li.Quantity, 1)}
+		line := promise.CartLine{VariantID: *li.VariantID, Quantity: max(li.Quantity, 1)}
 		if li.ProductID != nil {
 			line.ProductID = *li.ProductID
 		}
@@ -294,7 +296,7 @@ func (s *Server) onShopRedact(ctx context.Context, shop string, _ []byte) error 
 func (s *Server) stillInstalled(ctx context.Context, shop string) (bool, error) {
 	client, err := s.app.clientFor(ctx, shop, false)
 	switch {
-	case errors.Is(err, ErrNoToken):
+	case errors.Is(err, catalog.ErrNoToken):
 		return false, nil
 	case err != nil:
 		return false, fmt.Errorf("%w: %v", errTransient, err)

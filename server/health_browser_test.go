@@ -3,6 +3,8 @@ package server_test
 import (
 	"testing"
 	"time"
+
+	"github.com/leadtime-app/leadtime/internal/browsertest"
 )
 
 // TestPromiseHealthInBrowser opens the settings page in Debian's chromium
@@ -14,8 +16,8 @@ import (
 // the next /proxy/product answer for the linen apron promises it. Without
 // node, playwright-core or chromium it fails, as the other browser tests do.
 func TestPromiseHealthInBrowser(t *testing.T) {
-	node := browserNode(t)
+	node := browsertest.Node(t)
 
 	url, logs := demoBrowserServer(t)
-	runBrowserScript(t, node, "health.mjs", 120*time.Second, logs, []string{"health-1-report.png", "health-2-applied.png"}, url)
+	browsertest.Run(t, node, "health.mjs", 120*time.Second, logs, []string{"health-1-report.png", "health-2-applied.png"}, url)
 }

@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/shopify"
 )
 
 // TestShopperLoadBudget (issue 16 item 4): 60 anonymous GET
 // /storefront/v1/cart of 250 random variant ids each (3 Admin API queries
 // a cart without the budget: 180) spend at most the shop's
-// shopper budget, DefaultShopperLoads' burst, on a clock that does not
+// shopper budget, catalog.DefaultShopperLoads' burst, on a clock that does not
 // move; every answer is a 200 (unknown lines, or the shop default marked
 // stale), never a 5xx. The shop's own work is not budgeted: after the
 // flood, orders/create still quotes the order from Shopify's facts.
@@ -34,10 +34,10 @@ func TestShopperLoadBudget(t *testing.T) {
 			}
 		}
 	})
-	if limit := server.DefaultShopperLoads.Burst; n > limit {
+	if limit := catalog.DefaultShopperLoads.Burst; n > limit {
 		t.Errorf("60 carts of 250 random ids made %d Admin API calls, want at most the shopper budget's %d", n, limit)
 	}
-	t.Logf("60 carts × 250 random ids: %d Admin API calls (budget burst %d)", n, server.DefaultShopperLoads.Burst)
+	t.Logf("60 carts × 250 random ids: %d Admin API calls (budget burst %d)", n, catalog.DefaultShopperLoads.Burst)
 
 	const orderID = 820982911946154700
 	order := []byte(fmt.Sprintf(`{"id":%d,"created_at":"2026-11-23T09:00:00+01:00","customer_locale":"en",

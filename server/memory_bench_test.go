@@ -16,14 +16,16 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
 )
 
 // BenchmarkMemory100kProducts measures the memory of 100 000 cached
 // products (DESIGN §8: ≤ 200 MB RSS), as the server keeps them: the
-// product facts as ShopifyProducts caches them (delivery.Product JSON, as
+// product facts as catalog.Shopify caches them (delivery.Product JSON, as
 // the real client loads the demo's wool sweater from the fake: 3 variants,
 // tags, collections, metafields), their inventory index entries, and then
 // one cached answer per product, asked through the handler. It runs once
@@ -56,14 +58,14 @@ func memory100k(b *testing.B) {
 	// inventory index is kept apart from the L1, in a compact map).
 	shared := cache.New(cache.Options{Logger: discard, Size: n})
 	defer shared.Close()
-	products := &ShopifyProducts{Cache: shared, Log: discard,
+	products := &catalog.Shopify{Cache: shared, Log: discard,
 		Clients: func(context.Context, *delivery.Shop) (*shopify.Client, error) {
 			// Never used: every product is cached (a load would fail, and
 			// the answer would say stale).
 			return shopify.NewClient(domain, "shpat_memory", shopify.Options{Endpoint: "http://127.0.0.1:9", Retry: shopify.RetryPolicy{MaxAttempts: 1}})
 		}}
 	srv := New(Config{
-		Engine: &Engine{Shops: StaticShops{domain: shop}, Products: products},
+		Engine: &promise.Engine{Shops: promise.StaticShops{domain: shop}, Products: products},
 		Shared: shared, Logger: discard, Limits: &Limits{},
 		Now: func() time.Time { return time.Date(2026, 11, 28, 9, 15, 0, 0, time.UTC) },
 	})
@@ -129,9 +131,9 @@ func product100k(template *delivery.Product, i int) *delivery.Product {
 }
 
 // fill100k caches the facts of the 100 000 products as
-// ShopifyProducts.Product does, and returns their total size. With index,
+// catalog.Shopify.Product does, and returns their total size. With index,
 // it also writes their inventory index entries, as the loader does.
-func fill100k(b *testing.B, products *ShopifyProducts, domain string, template *delivery.Product, index bool) int {
+func fill100k(b *testing.B, products *catalog.Shopify, domain string, template *delivery.Product, index bool) int {
 	ctx := context.Background()
 	payload := 0
 	for i := range products100k {
@@ -141,10 +143,10 @@ func fill100k(b *testing.B, products *ShopifyProducts, domain string, template *
 			b.Fatal(err)
 		}
 		payload += len(facts)
-		key := factsKey(domain, p.ID)
-		if _, _, err := products.Cache.Fetch(ctx, key, ProductFactsTTL, func(context.Context) ([]byte, error) {
+		key := catalog.FactsKey(domain, p.ID)
+		if _, _, err := products.Cache.Fetch(ctx, key, catalog.ProductFactsTTL, func(context.Context) ([]byte, error) {
 			if index {
-				products.indexInventory(ctx, domain, p, key)
+				products.IndexInventory(ctx, domain, p, key)
 			}
 			return facts, nil
 		}); err != nil {
@@ -155,10 +157,10 @@ func fill100k(b *testing.B, products *ShopifyProducts, domain string, template *
 }
 
 // index100k writes the inventory index entries of the 100 000 products.
-func index100k(products *ShopifyProducts, domain string, template *delivery.Product) {
+func index100k(products *catalog.Shopify, domain string, template *delivery.Product) {
 	for i := range products100k {
 		p := product100k(template, i)
-		products.indexInventory(context.Background(), domain, p, factsKey(domain, p.ID))
+		products.IndexInventory(context.Background(), domain, p, catalog.FactsKey(domain, p.ID))
 	}
 }
 
@@ -167,10 +169,10 @@ func index100k(products *ShopifyProducts, domain string, template *delivery.Prod
 func keptByDefaultSize(b *testing.B, domain string, template *delivery.Product) int {
 	c := cache.New(cache.Options{Logger: slog.New(slog.DiscardHandler)})
 	defer c.Close()
-	fill100k(b, &ShopifyProducts{Cache: c}, domain, template, true)
+	fill100k(b, &catalog.Shopify{Cache: c}, domain, template, true)
 	kept := 0
 	for i := range products100k {
-		if _, ok := c.Get(context.Background(), factsKey(domain, 10_000_000+int64(i))); ok {
+		if _, ok := c.Get(context.Background(), catalog.FactsKey(domain, 10_000_000+int64(i))); ok {
 			kept++
 		}
 	}

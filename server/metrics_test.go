@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
@@ -28,7 +30,7 @@ func metricsServer(t testing.TB, m *server.Metrics, limits *server.Limits) http.
 		limits = &server.Limits{}
 	}
 	return server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return saturdayMorning },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -180,7 +182,7 @@ func TestMetricsShopify(t *testing.T) {
 // TestMetricsRateLimited counts 429s by limit.
 func TestMetricsRateLimited(t *testing.T) {
 	t.Parallel()
-	h := metricsServer(t, nil, &server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.001, Burst: 1}})
+	h := metricsServer(t, nil, &server.Limits{StorefrontPerIP: ratelimit.Rate{PerSecond: 0.001, Burst: 1}})
 	target := "/storefront/v1/product?shop=" + demoDomain + "&handle=wool-sweater"
 	if w := serve(h, http.MethodGet, target); w.Code != http.StatusOK {
 		t.Fatalf("first request = %d: %s", w.Code, w.Body)

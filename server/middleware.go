@@ -20,7 +20,7 @@ func (s *Server) recoverer() gin.HandlerFunc {
 					panic(v) // the client went away; let net/http handle it
 				}
 				s.log.ErrorContext(c.Request.Context(), "panic", "path", c.Request.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				writeError(c, fmt.Errorf("panic: %v", v))
+				WriteError(c, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		c.Next()
@@ -58,7 +58,7 @@ func (s *Server) logRequests() gin.HandlerFunc {
 func limitQuery() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if len(c.Request.URL.RawQuery) > MaxQueryBytes {
-			writeError(c, &fieldError{code: "too_large", msg: fmt.Sprintf("the query is longer than %d bytes", MaxQueryBytes), kind: ErrTooLarge})
+			WriteError(c, &fieldError{code: "too_large", msg: fmt.Sprintf("the query is longer than %d bytes", MaxQueryBytes), kind: ErrTooLarge})
 			return
 		}
 		c.Next()

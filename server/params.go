@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 // Limits on what a caller may send.
@@ -52,19 +53,19 @@ func parseCommon(q url.Values) (commonParams, error) {
 	if c := q.Get("country"); c != "" {
 		c = strings.ToUpper(c)
 		if !delivery.KnownCountry(c) {
-			return p, badParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", truncate(q.Get("country")))
+			return p, BadParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", Truncate(q.Get("country")))
 		}
 		p.dest.Country = c
 	}
 	if m := q.Get("method"); m != "" {
 		if !methodRE.MatchString(m) {
-			return p, badParam("invalid_method", "method %q is not a shipping method code", truncate(m))
+			return p, BadParam("invalid_method", "method %q is not a shipping method code", Truncate(m))
 		}
 		p.dest.Method = m
 	}
 	if l := q.Get("locale"); l != "" {
 		if !localeRE.MatchString(l) {
-			return p, badParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", truncate(l))
+			return p, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", Truncate(l))
 		}
 		p.locale = strings.ReplaceAll(l, "_", "-")
 	}
@@ -74,36 +75,36 @@ func parseCommon(q url.Values) (commonParams, error) {
 	case FormatJSON, FormatHTML, FormatLiquid:
 		p.format = f
 	default:
-		return p, badParam("invalid_format", "format %q is not json, html or liquid", truncate(string(f)))
+		return p, BadParam("invalid_format", "format %q is not json, html or liquid", Truncate(string(f)))
 	}
 	return p, nil
 }
 
 // parseProductQuery reads /proxy/product's parameters.
-func parseProductQuery(q url.Values) (ProductRequest, commonParams, error) {
-	var req ProductRequest
+func parseProductQuery(q url.Values) (promise.ProductRequest, commonParams, error) {
+	var req promise.ProductRequest
 	common, err := parseCommon(q)
 	if err != nil {
 		return req, common, err
 	}
 	req.Dest, req.Locale = common.dest, common.locale
 	if s := q.Get("product_id"); s != "" {
-		if req.ProductID, err = parseID(s); err != nil {
-			return req, common, badParam("invalid_product_id", "product_id %q is not a product id", truncate(s))
+		if req.ProductID, err = ParseID(s); err != nil {
+			return req, common, BadParam("invalid_product_id", "product_id %q is not a product id", Truncate(s))
 		}
 	}
 	if h := q.Get("handle"); h != "" {
 		if !validHandle(h) {
-			return req, common, badParam("invalid_handle", "handle %q is not a product handle", truncate(h))
+			return req, common, BadParam("invalid_handle", "handle %q is not a product handle", Truncate(h))
 		}
 		req.Handle = h
 	}
 	if req.ProductID == 0 && req.Handle == "" {
-		return req, common, badParam("missing_product", "give product_id or handle")
+		return req, common, BadParam("missing_product", "give product_id or handle")
 	}
 	if s := q.Get("variant_id"); s != "" {
-		if req.VariantID, err = parseID(s); err != nil {
-			return req, common, badParam("invalid_variant_id", "variant_id %q is not a variant id", truncate(s))
+		if req.VariantID, err = ParseID(s); err != nil {
+			return req, common, BadParam("invalid_variant_id", "variant_id %q is not a variant id", Truncate(s))
 		}
 	}
 	return req, common, nil
@@ -132,8 +133,8 @@ func validHandle(h string) bool {
 	return n <= 255
 }
 
-// parseID accepts a positive decimal id or a Shopify GID.
-func parseID(s string) (int64, error) {
+// ParseID accepts a positive decimal id or a Shopify GID.
+func ParseID(s string) (int64, error) {
 	if i := strings.LastIndexByte(s, '/'); i >= 0 && strings.HasPrefix(s, "gid://shopify/") {
 		s = s[i+1:]
 	}
@@ -146,28 +147,28 @@ func parseID(s string) (int64, error) {
 
 // ParseItems parses the items parameter of GET /proxy/cart:
 // "VARIANT:QTY,VARIANT:QTY,..."; a missing ":QTY" means 1.
-func ParseItems(s string) ([]CartLine, error) {
+func ParseItems(s string) ([]promise.CartLine, error) {
 	if s == "" {
-		return nil, badParam("missing_items", "give items=VARIANT:QTY,...")
+		return nil, BadParam("missing_items", "give items=VARIANT:QTY,...")
 	}
 	if n := strings.Count(s, ",") + 1; n > MaxCartLines {
-		return nil, badParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, n)
+		return nil, BadParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, n)
 	}
 	parts := strings.Split(s, ",")
-	lines := make([]CartLine, 0, len(parts))
+	lines := make([]promise.CartLine, 0, len(parts))
 	for i, part := range parts {
 		idText, qtyText, hasQty := strings.Cut(part, ":")
-		id, err := parseID(idText)
+		id, err := ParseID(idText)
 		if err != nil {
-			return nil, badParam("invalid_items", "items[%d]: %q is not a variant id", i, truncate(idText))
+			return nil, BadParam("invalid_items", "items[%d]: %q is not a variant id", i, Truncate(idText))
 		}
 		qty := 1
 		if hasQty {
 			if qty, err = parseQuantity(qtyText); err != nil {
-				return nil, badParam("invalid_quantity", "items[%d]: %v", i, err)
+				return nil, BadParam("invalid_quantity", "items[%d]: %v", i, err)
 			}
 		}
-		lines = append(lines, CartLine{VariantID: id, Quantity: qty})
+		lines = append(lines, promise.CartLine{VariantID: id, Quantity: qty})
 	}
 	return lines, nil
 }
@@ -175,7 +176,7 @@ func ParseItems(s string) ([]CartLine, error) {
 func parseQuantity(s string) (int, error) {
 	q, err := strconv.Atoi(s)
 	if err != nil || q < 1 || q > MaxQuantity {
-		return 0, fmt.Errorf("quantity %q must be a whole number from 1 to %d", truncate(s), MaxQuantity)
+		return 0, fmt.Errorf("quantity %q must be a whole number from 1 to %d", Truncate(s), MaxQuantity)
 	}
 	return q, nil
 }
@@ -191,55 +192,55 @@ type cartJS struct {
 }
 
 // ParseCartJS reads the body of POST /proxy/cart: Shopify's /cart.js JSON.
-func ParseCartJS(contentType string, body io.Reader) ([]CartLine, error) {
-	data, err := readJSONBody(contentType, false, body, MaxCartBodySize, "the body of /cart.js")
+func ParseCartJS(contentType string, body io.Reader) ([]promise.CartLine, error) {
+	data, err := ReadJSONBody(contentType, false, body, MaxCartBodySize, "the body of /cart.js")
 	if err != nil {
 		return nil, err
 	}
 	var cart cartJS
 	if err := json.Unmarshal(data, &cart); err != nil {
-		return nil, badParam("invalid_body", "the body is not the JSON of /cart.js: %v", err)
+		return nil, BadParam("invalid_body", "the body is not the JSON of /cart.js: %v", err)
 	}
 	if cart.Items == nil {
-		return nil, badParam("invalid_body", "the body has no items list")
+		return nil, BadParam("invalid_body", "the body has no items list")
 	}
 	items := *cart.Items
 	if len(items) > MaxCartLines {
-		return nil, badParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, len(items))
+		return nil, BadParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, len(items))
 	}
-	lines := make([]CartLine, 0, len(items))
+	lines := make([]promise.CartLine, 0, len(items))
 	for i, it := range items {
 		v := it.VariantID
 		if v == "" {
 			v = it.ID
 		}
-		vid, err := parseID(v.String())
+		vid, err := ParseID(v.String())
 		if err != nil {
-			return nil, badParam("invalid_items", "items[%d].variant_id %q is not a variant id", i, truncate(v.String()))
+			return nil, BadParam("invalid_items", "items[%d].variant_id %q is not a variant id", i, Truncate(v.String()))
 		}
 		var pid int64
 		if it.ProductID != "" {
-			if pid, err = parseID(it.ProductID.String()); err != nil {
-				return nil, badParam("invalid_items", "items[%d].product_id %q is not a product id", i, truncate(it.ProductID.String()))
+			if pid, err = ParseID(it.ProductID.String()); err != nil {
+				return nil, BadParam("invalid_items", "items[%d].product_id %q is not a product id", i, Truncate(it.ProductID.String()))
 			}
 		}
 		qty := 1
 		if it.Quantity != "" {
 			if qty, err = parseQuantity(it.Quantity.String()); err != nil {
-				return nil, badParam("invalid_quantity", "items[%d]: %v", i, err)
+				return nil, BadParam("invalid_quantity", "items[%d]: %v", i, err)
 			}
 		}
-		lines = append(lines, CartLine{ProductID: pid, VariantID: vid, Quantity: qty})
+		lines = append(lines, promise.CartLine{ProductID: pid, VariantID: vid, Quantity: qty})
 	}
 	return lines, nil
 }
 
-// readJSONBody reads a request body of at most limit bytes that must be
+// ReadJSONBody reads a request body of at most limit bytes that must be
 // application/json (with any parameters). With optional, a request that
 // names no content type is read too. what names the body in the error for
 // a wrong content type. Every JSON route reads its body through it, so
 // that each answers 415, 413 and 400 alike.
-func readJSONBody(contentType string, optional bool, body io.Reader, limit int, what string) ([]byte, error) {
+func ReadJSONBody(contentType string, optional bool, body io.Reader, limit int, what string) ([]byte, error) {
 	if contentType != "" || !optional {
 		if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != "application/json" {
 			return nil, &fieldError{code: "unsupported_content_type", msg: "send " + what + " as application/json", kind: ErrUnsupportedType}
@@ -251,13 +252,13 @@ func readJSONBody(contentType string, optional bool, body io.Reader, limit int, 
 		return nil, &fieldError{code: "too_large", msg: fmt.Sprintf("the body is larger than %d bytes", limit), kind: ErrTooLarge}
 	}
 	if err != nil {
-		return nil, badParam("invalid_body", "reading the body: %v", err)
+		return nil, BadParam("invalid_body", "reading the body: %v", err)
 	}
 	return data, nil
 }
 
-// truncate keeps echoed input short in error messages.
-func truncate(s string) string {
+// Truncate keeps echoed input short in error messages.
+func Truncate(s string) string {
 	const max = 64
 	if len(s) <= max {
 		return s

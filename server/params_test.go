@@ -10,21 +10,23 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 func TestParseItems(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		in   string
-		want []CartLine // nil: an error with wantCode
+		want []promise.CartLine // nil: an error with wantCode
 		code string
 	}{
-		{"2001:1,2011:2", []CartLine{{VariantID: 2001, Quantity: 1}, {VariantID: 2011, Quantity: 2}}, ""},
-		{"2001", []CartLine{{VariantID: 2001, Quantity: 1}}, ""},
-		{"2001:100000", []CartLine{{VariantID: 2001, Quantity: MaxQuantity}}, ""},
-		{"2001:1,2001:2", []CartLine{{VariantID: 2001, Quantity: 1}, {VariantID: 2001, Quantity: 2}}, ""},
-		{"9223372036854775807:1", []CartLine{{VariantID: 1<<63 - 1, Quantity: 1}}, ""},
-		{strings.TrimSuffix(strings.Repeat("7:1,", MaxCartLines), ","), slices.Repeat([]CartLine{{VariantID: 7, Quantity: 1}}, MaxCartLines), ""},
+		{"2001:1,2011:2", []promise.CartLine{{VariantID: 2001, Quantity: 1}, {VariantID: 2011, Quantity: 2}}, ""},
+		{"2001", []promise.CartLine{{VariantID: 2001, Quantity: 1}}, ""},
+		{"2001:100000", []promise.CartLine{{VariantID: 2001, Quantity: MaxQuantity}}, ""},
+		{"2001:1,2001:2", []promise.CartLine{{VariantID: 2001, Quantity: 1}, {VariantID: 2001, Quantity: 2}}, ""},
+		{"9223372036854775807:1", []promise.CartLine{{VariantID: 1<<63 - 1, Quantity: 1}}, ""},
+		{strings.TrimSuffix(strings.Repeat("7:1,", MaxCartLines), ","), slices.Repeat([]promise.CartLine{{VariantID: 7, Quantity: 1}}, MaxCartLines), ""},
 		{"", nil, "missing_items"},
 		{strings.Repeat(",", MaxCartLines), nil, "too_many_lines"},
 		{strings.Repeat("1,", 10_000), nil, "too_many_lines"},
@@ -75,21 +77,21 @@ func TestParseCartJS(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, contentType, body string
-		want                    []CartLine
+		want                    []promise.CartLine
 		status                  int
 		code                    string
 	}{
 		{"a real /cart.js", "application/json", string(realCart),
-			[]CartLine{{ProductID: 1001, VariantID: 2001, Quantity: 1}, {ProductID: 1002, VariantID: 2011, Quantity: 2}}, 0, ""},
+			[]promise.CartLine{{ProductID: 1001, VariantID: 2001, Quantity: 1}, {ProductID: 1002, VariantID: 2011, Quantity: 2}}, 0, ""},
 		{"charset", "application/json; charset=UTF-8", `{"items":[{"id":2001,"quantity":3}]}`,
-			[]CartLine{{VariantID: 2001, Quantity: 3}}, 0, ""},
+			[]promise.CartLine{{VariantID: 2001, Quantity: 3}}, 0, ""},
 		{"variant_id wins over id", "application/json", `{"items":[{"id":1,"variant_id":2001,"product_id":1001,"quantity":1}]}`,
-			[]CartLine{{ProductID: 1001, VariantID: 2001, Quantity: 1}}, 0, ""},
+			[]promise.CartLine{{ProductID: 1001, VariantID: 2001, Quantity: 1}}, 0, ""},
 		{"numbers as strings", "application/json", `{"items":[{"id":"2001","quantity":"2"}]}`,
-			[]CartLine{{VariantID: 2001, Quantity: 2}}, 0, ""},
+			[]promise.CartLine{{VariantID: 2001, Quantity: 2}}, 0, ""},
 		{"no quantity means 1", "application/json", `{"items":[{"id":2001}]}`,
-			[]CartLine{{VariantID: 2001, Quantity: 1}}, 0, ""},
-		{"an empty cart", "application/json", `{"token":"x","items":[],"item_count":0}`, []CartLine{}, 0, ""},
+			[]promise.CartLine{{VariantID: 2001, Quantity: 1}}, 0, ""},
+		{"an empty cart", "application/json", `{"token":"x","items":[],"item_count":0}`, []promise.CartLine{}, 0, ""},
 		{"text/plain", "text/plain", `{"items":[]}`, nil, 415, "unsupported_content_type"},
 		{"no content type", "", `{"items":[]}`, nil, 415, "unsupported_content_type"},
 		{"too large", "application/json", `{"items":[],"note":"` + strings.Repeat("x", MaxCartBodySize) + `"}`, nil, 413, "too_large"},
@@ -132,7 +134,7 @@ func TestParseCartJSReadError(t *testing.T) {
 }
 
 // checkParsedLines checks what every successful parse promises the engine.
-func checkParsedLines(t *testing.T, what string, lines []CartLine) {
+func checkParsedLines(t *testing.T, what string, lines []promise.CartLine) {
 	t.Helper()
 	if len(lines) > MaxCartLines {
 		t.Fatalf("%s: %d lines, want at most %d", what, len(lines), MaxCartLines)

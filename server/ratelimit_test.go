@@ -16,45 +16,10 @@ import (
 
 	"github.com/leadtime-app/leadtime/internal/redisconn"
 	"github.com/leadtime-app/leadtime/internal/redistest"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 )
-
-func TestParseRate(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in   string
-		want server.Rate
-		bad  bool
-	}{
-		{in: "20/s,60", want: server.Rate{PerSecond: 20, Burst: 60}},
-		{in: " 2000/s , 4000 ", want: server.Rate{PerSecond: 2000, Burst: 4000}},
-		{in: "5/s", want: server.Rate{PerSecond: 5, Burst: 5}},
-		{in: "0.5/s", want: server.Rate{PerSecond: 0.5, Burst: 1}},
-		{in: "600/m", want: server.Rate{PerSecond: 10, Burst: 10}},
-		{in: "30/m,5", want: server.Rate{PerSecond: 0.5, Burst: 5}},
-		{in: "off"},
-		{in: "0"},
-		{in: "20", bad: true},
-		{in: "20/h", bad: true},
-		{in: "-1/s", bad: true},
-		{in: "0/s", bad: true},
-		{in: "NaN/s", bad: true},
-		{in: "Inf/s", bad: true},
-		{in: "20/s,0", bad: true},
-		{in: "20/s,x", bad: true},
-		{in: "", bad: true},
-	} {
-		got, err := server.ParseRate(tc.in)
-		switch {
-		case tc.bad && err == nil:
-			t.Errorf("ParseRate(%q) = %+v, want an error", tc.in, got)
-		case !tc.bad && err != nil:
-			t.Errorf("ParseRate(%q): %v", tc.in, err)
-		case !tc.bad && got != tc.want:
-			t.Errorf("ParseRate(%q) = %+v, want %+v", tc.in, got, tc.want)
-		}
-	}
-}
 
 // limitedInstance is a demo-shop server whose client IP comes from the
 // Fly-Client-IP header (as on fly.io), with limits shared through rdb
@@ -67,7 +32,7 @@ func limitedInstance(t *testing.T, limits server.Limits, rdb redis.UniversalClie
 	}
 	m := server.NewMetrics()
 	return server.New(server.Config{
-		Engine:          &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		Engine:          &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop:     shop.Domain(),
 		Now:             func() time.Time { return saturdayMorning },
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -118,7 +83,7 @@ func redisClient(t *testing.T, rs *redistest.Server) *redis.Client {
 func TestRateLimitSharedThroughRedis(t *testing.T) {
 	rs := redistest.Start(t)
 	rdb := redisClient(t, rs)
-	slow := server.Rate{PerSecond: 0.01, Burst: 4} // no refill within the test
+	slow := ratelimit.Rate{PerSecond: 0.01, Burst: 4} // no refill within the test
 	a, _ := limitedInstance(t, server.Limits{StorefrontPerIP: slow}, rdb)
 	b, _ := limitedInstance(t, server.Limits{StorefrontPerIP: slow}, rdb)
 
@@ -136,7 +101,7 @@ func TestRateLimitSharedThroughRedis(t *testing.T) {
 	}
 
 	// Per shop, whatever the client.
-	perShop := server.Limits{StorefrontPerShop: server.Rate{PerSecond: 0.01, Burst: 3}}
+	perShop := server.Limits{StorefrontPerShop: ratelimit.Rate{PerSecond: 0.01, Burst: 3}}
 	c, _ := limitedInstance(t, perShop, rdb)
 	d, _ := limitedInstance(t, perShop, rdb)
 	ok = 0
@@ -176,7 +141,7 @@ func TestRateLimitSharedThroughRedis(t *testing.T) {
 // its own buckets.
 func TestRateLimitPerInstanceWithoutRedis(t *testing.T) {
 	t.Parallel()
-	slow := server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.01, Burst: 2}}
+	slow := server.Limits{StorefrontPerIP: ratelimit.Rate{PerSecond: 0.01, Burst: 2}}
 	a, _ := limitedInstance(t, slow, nil)
 	b, _ := limitedInstance(t, slow, nil)
 	ok := 0
@@ -205,7 +170,7 @@ func TestRateLimitSharedRedisCluster(t *testing.T) {
 		t.Cleanup(func() { rdb.Close() })
 		return rdb
 	}
-	limits := server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.01, Burst: 4}} // no refill within the test
+	limits := server.Limits{StorefrontPerIP: ratelimit.Rate{PerSecond: 0.01, Burst: 4}} // no refill within the test
 	a, _ := limitedInstance(t, limits, client())
 	b, _ := limitedInstance(t, limits, client())
 	ips := []string{"203.0.113.1", "203.0.113.2", "198.51.100.3", "192.0.2.4", "192.0.2.5"}
@@ -221,7 +186,7 @@ func TestRateLimitSharedRedisCluster(t *testing.T) {
 		}
 	}
 	// Per shop, whatever the client.
-	perShop := server.Limits{StorefrontPerShop: server.Rate{PerSecond: 0.01, Burst: 3}}
+	perShop := server.Limits{StorefrontPerShop: ratelimit.Rate{PerSecond: 0.01, Burst: 3}}
 	c, _ := limitedInstance(t, perShop, client())
 	d, _ := limitedInstance(t, perShop, client())
 	ok := 0

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadtime-app/leadtime/message"
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 // renderHTML writes an answer as an HTML fragment (format=html):
@@ -20,18 +20,9 @@ import (
 // until expires_at, so it holds the cutoff instant and the pattern, never a
 // remaining time. Every piece of text is computed or merchant-written, and
 // escaped; nothing comes from the request.
-func renderHTML(answer any) []byte {
-	var (
-		available bool
-		msg       *message.Message
-		cutoff    *CutoffJSON
-	)
-	switch a := answer.(type) {
-	case *ProductAnswer:
-		available, msg, cutoff = a.Available, a.Message, a.Cutoff
-	case *CartAnswer:
-		available, msg, cutoff = a.Available, a.Message, a.Cutoff
-	}
+func renderHTML(answer promise.Answer) []byte {
+	sum := answer.Summary()
+	available, msg, cutoff := sum.Available, sum.Message, sum.Cutoff
 	var b bytes.Buffer
 	b.WriteString(`<div class="leadtime-promise" data-available="` + strconv.FormatBool(available) + `">`)
 	if msg != nil {
@@ -56,6 +47,6 @@ var liquidNeutral = strings.NewReplacer("{", "&#123;", "}", "&#125;")
 // renderLiquid writes an answer for Shopify to render in the theme
 // (format=liquid): the HTML fragment, neutralised, without the theme's
 // layout. It carries no byte of the request: only computed values.
-func renderLiquid(answer any) []byte {
+func renderLiquid(answer promise.Answer) []byte {
 	return []byte("{% layout none %}\n" + liquidNeutral.Replace(string(renderHTML(answer))))
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 )
 
 // msgShopYAML is a shop whose merchant texts try everything: Liquid, HTML
@@ -82,7 +83,7 @@ func msgServer(t *testing.T, doc string, now time.Time) http.Handler {
 		t.Fatalf("LoadShop: %v", err)
 	}
 	return New(Config{
-		Engine:      &Engine{Shops: StaticShops{shop.Domain(): shop}, Products: Catalog{}},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return now },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -140,7 +141,7 @@ func TestMessageInAnswer(t *testing.T) {
 		{"handle=glass-carafe&locale=sv", "sv", "unavailable", "Slutsåld"},
 	} {
 		w := msgGet(t, h, "/proxy/product?"+tc.query)
-		var a ProductAnswer
+		var a promise.ProductAnswer
 		if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil || w.Code != http.StatusOK {
 			t.Fatalf("%s: %d %v\n%s", tc.query, w.Code, err, w.Body)
 		}
@@ -163,7 +164,7 @@ func TestMessageInAnswer(t *testing.T) {
 func TestCountdownInAnswer(t *testing.T) {
 	h := msgServer(t, msgDemoShop(t), msgMonday)
 	w := msgGet(t, h, "/proxy/product?handle=stoneware-mug&locale=sv")
-	var a ProductAnswer
+	var a promise.ProductAnswer
 	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +194,7 @@ func TestCountdownInAnswer(t *testing.T) {
 func TestMerchantTextIsInert(t *testing.T) {
 	h := msgServer(t, msgShopYAML, msgSaturday)
 	w := msgGet(t, h, "/proxy/product?handle=wool-sweater&locale=sv")
-	var a ProductAnswer
+	var a promise.ProductAnswer
 	if err := json.Unmarshal(w.Body.Bytes(), &a); err != nil {
 		t.Fatalf("%v\n%s", err, w.Body)
 	}

@@ -61,7 +61,7 @@ func (in *scaleInstance) handle(tb testing.TB, target string) int {
 // BenchmarkZipfUpstream counts Admin API calls when two instances sharing
 // Redis serve a Zipf-distributed mix (s = 1.1) of 10 000 products at 20
 // requests a second for 3 hours of a virtual clock (so that product facts
-// expire after ProductFactsTTL as they would), with no webhooks, and with
+// expire after catalog.ProductFactsTTL as they would), with no webhooks, and with
 // products/update webhooks for products drawn from the same mix (popular
 // products change as often as they are asked for: an upper bound). It
 // reports the whole run, from cold caches, and its last hour, the steady

@@ -29,11 +29,15 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/internal/redistest"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -116,7 +120,7 @@ type scaleInstance struct {
 	handler  http.Handler // the same server without HTTP, for benchmarks
 	shared   *cache.Cache
 	rdb      *redis.Client
-	products *server.ShopifyProducts
+	products *catalog.Shopify
 	client   *http.Client
 }
 
@@ -160,15 +164,15 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 		app.Options.OnCost = func(requested, _, _ float64) { o.onCost(requested) }
 	}
 	metrics.InstrumentShopify(&app.Options)
-	app.Shops = &server.StoreShops{Store: st, Shared: shared, Restore: app.RestoreSettings, Log: logger}
+	app.Shops = &shops.Registry{Store: st, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	// No shopper budget: these measure the cache and the Admin API alone.
-	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger}
+	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger}
 	limits := o.limits
 	if limits == nil {
 		limits = &server.Limits{}
 	}
 	srv := server.New(server.Config{
-		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
+		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: scaleAPIKey, APISecret: scaleSecret,
 		Ready:   func(ctx context.Context) error { return joinErrs(st.Ping(ctx), shared.Ping(ctx)) },
 		Metrics: metrics, RateLimitRedis: rdb, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
@@ -491,7 +495,7 @@ func TestScaleRedisKilledUnderLoad(t *testing.T) {
 	demo := demoSettings(t)
 	shop := demo.Shop
 	// Generous limits, shared through Redis: the limiter is on the path too.
-	limits := &server.Limits{StorefrontPerIP: server.Rate{PerSecond: 100_000, Burst: 200_000}, StorefrontPerShop: server.Rate{PerSecond: 100_000, Burst: 200_000}}
+	limits := &server.Limits{StorefrontPerIP: ratelimit.Rate{PerSecond: 100_000, Burst: 200_000}, StorefrontPerShop: ratelimit.Rate{PerSecond: 100_000, Burst: 200_000}}
 	a := env.start(t, "A", instanceOptions{limits: limits})
 	b := env.start(t, "B", instanceOptions{limits: limits})
 	instances := []*scaleInstance{a, b}
@@ -648,7 +652,7 @@ func TestScaleShopifyDown(t *testing.T) {
 	// The facts are past their 10-minute TTL (still within stale-if-error),
 	// and the answers are retired (shop/update): every answer is quoted
 	// again, from facts that cannot be reloaded.
-	clock.Advance(server.ProductFactsTTL + time.Minute)
+	clock.Advance(catalog.ProductFactsTTL + time.Minute)
 	a.webhook(t, "shop/update", shop, shopUpdateBody(shop))
 	calls := env.fake.Calls()
 

@@ -51,7 +51,7 @@ func limitHeaders() gin.HandlerFunc {
 			}
 		}
 		if n > MaxHeaderBytes {
-			writeError(c, &fieldError{code: "headers_too_large",
+			WriteError(c, &fieldError{code: "headers_too_large",
 				msg: fmt.Sprintf("the request line and headers are longer than %d bytes", MaxHeaderBytes), kind: ErrHeadersTooLarge})
 			return
 		}
@@ -141,7 +141,7 @@ func (s *Server) metricsAuth() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if s.metricsToken == "" {
 			if !s.publicMetrics {
-				writeError(c, fmt.Errorf("/metrics: set METRICS_TOKEN to serve them: %w", ErrNotFound))
+				WriteError(c, fmt.Errorf("/metrics: set METRICS_TOKEN to serve them: %w", ErrNotFound))
 			}
 			return
 		}
@@ -149,7 +149,7 @@ func (s *Server) metricsAuth() gin.HandlerFunc {
 		// Hashing first makes the comparison constant-time whatever the lengths.
 		if sum := sha256.Sum256([]byte(got)); !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
 			c.Header("WWW-Authenticate", `Bearer realm="metrics"`)
-			writeError(c, fmt.Errorf("/metrics: a bearer token is required: %w", ErrUnauthorized))
+			WriteError(c, fmt.Errorf("/metrics: a bearer token is required: %w", ErrUnauthorized))
 			return
 		}
 	}

@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/demo"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
 )
@@ -32,10 +35,14 @@ func TestSecurityHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(), Demo: true, APIKey: "key", PublicMetrics: true,
 		Now:    func() time.Time { return saturdayMorning },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Routes: demo.Routes(demo.Config{
+			Shops: promise.StaticShops{shop.Domain(): shop}, Shop: shop.Domain(),
+			Now: func() time.Time { return saturdayMorning },
+		}),
 	}).Handler()
 	for _, tc := range []struct{ method, target, wantCSP string }{
 		{"GET", "/healthz", "frame-ancestors 'none'"},
@@ -78,7 +85,7 @@ func TestReadyzHidesCause(t *testing.T) {
 	var logs bytes.Buffer
 	cause := errors.New("dial tcp 10.0.0.7:6379: connect: connection refused")
 	h := server.New(server.Config{
-		Engine: &server.Engine{Shops: server.StaticShops{}, Products: server.Catalog{}},
+		Engine: &promise.Engine{Shops: promise.StaticShops{}, Products: promise.Catalog{}},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 		Ready:  func(context.Context) error { return cause },
 	}).Handler()
@@ -101,7 +108,7 @@ func TestMetricsToken(t *testing.T) {
 	const token = "0123456789abcdef0123"
 	newServer := func(token string, public bool) http.Handler {
 		return server.New(server.Config{
-			Engine:       &server.Engine{Shops: server.StaticShops{}, Products: server.Catalog{}},
+			Engine:       &promise.Engine{Shops: promise.StaticShops{}, Products: promise.Catalog{}},
 			Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 			MetricsToken: token, PublicMetrics: public,
 		}).Handler()
@@ -163,10 +170,10 @@ func TestClientIPSpoofing(t *testing.T) {
 	target := "/storefront/v1/product?shop=" + demoDomain + "&handle=wool-sweater"
 	newServer := func(platform string, trusted []netip.Prefix) http.Handler {
 		return server.New(server.Config{
-			Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+			Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 			DefaultShop: demoDomain, Now: func() time.Time { return saturdayMorning },
 			Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Limits:          &server.Limits{StorefrontPerIP: server.Rate{PerSecond: 0.001, Burst: 2}},
+			Limits:          &server.Limits{StorefrontPerIP: ratelimit.Rate{PerSecond: 0.001, Burst: 2}},
 			TrustedPlatform: platform, TrustedProxies: trusted,
 		}).Handler()
 	}
@@ -249,7 +256,7 @@ func TestParseTrustedProxies(t *testing.T) {
 func TestHeaderLimits(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	addr, done := runServer(t, ctx, server.Catalog{}, time.Second)
+	addr, done := runServer(t, ctx, promise.Catalog{}, time.Second)
 	defer func() { cancel(); <-done }()
 	for _, tc := range []struct {
 		name       string
@@ -307,11 +314,11 @@ func TestProxyPerBuyerIP(t *testing.T) {
 	}
 	const secret = "shpss_proxy_ip"
 	h := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: demoDomain, Now: func() time.Time { return saturdayMorning },
 		APIKey: "key", APISecret: secret,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Limits:          &server.Limits{ProxyPerIP: server.Rate{PerSecond: 0.001, Burst: 2}},
+		Limits:          &server.Limits{ProxyPerIP: ratelimit.Rate{PerSecond: 0.001, Burst: 2}},
 		TrustedPlatform: gin.PlatformFlyIO, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("192.0.2.0/24")},
 	}).Handler()
 	const shopifyAddr = "23.227.38.65"

@@ -17,13 +17,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/redis/go-redis/v9"
 )
 
 // Config is what a Server needs. The zero value of each optional field
 // means its default.
 type Config struct {
-	Engine *Engine
+	Engine *promise.Engine
 	// DefaultShop answers requests that carry no shop parameter (demo and
 	// single-shop mode).
 	DefaultShop string
@@ -38,13 +41,14 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives request and error logs; nil means slog.Default().
 	Logger *slog.Logger
-	// Demo turns on the demo pages (/, /headless).
+	// Demo is demo mode: the settings page asks for no session token and
+	// says it is the demo. Its pages come with Routes.
 	Demo bool
 	// Assets are served at /assets/: the theme extension's client files.
 	Assets fs.FS
-	// HeadlessPage is served at /headless in demo mode: the example of a
-	// headless storefront, examples/headless/index.html.
-	HeadlessPage []byte
+	// Routes adds the routes of another package: the demo's pages
+	// (demo.Routes), in demo mode only.
+	Routes func(r gin.IRouter)
 	// Limits are the rate limits; the zero value means DefaultLimits.
 	Limits *Limits
 	// TrustedPlatform names the header that carries the client IP behind
@@ -60,7 +64,7 @@ type Config struct {
 	// Settings is where the settings page (/admin) reads and saves the
 	// shops' settings when there is no App: the demo's store. nil means
 	// App.Shops.
-	Settings *StoreShops
+	Settings *shops.Registry
 	// WallClock checks signatures and tokens; nil means time.Now. It is
 	// apart from Now because a test may quote at any instant yet sign
 	// requests now.
@@ -92,7 +96,7 @@ type Config struct {
 
 // Server serves Leadtime's routes.
 type Server struct {
-	engine      *Engine
+	engine      *promise.Engine
 	defaultShop string
 	cache       AnswerCache
 	shared      *cache.Cache
@@ -100,19 +104,18 @@ type Server struct {
 	log         *slog.Logger
 	demo        bool
 	assets      fs.FS
-	headless    []byte // the example page at /headless
-	limitIP     *limiter
-	limitShop   *limiter
-	limitProxy  *limiter
-	limitBuyer  *limiter // per buyer IP on /proxy
+	routes      func(r gin.IRouter) // Config.Routes
+	limitIP     *ratelimit.Limiter
+	limitShop   *ratelimit.Limiter
+	limitProxy  *ratelimit.Limiter
+	limitBuyer  *ratelimit.Limiter // per buyer IP on /proxy
 	platform    string
 	handler     http.Handler
-	demoCarts   *demoCarts // the demo's fake of Shopify's AJAX cart API
-	apiKey      string     // SHOPIFY_API_KEY: the aud of session tokens
-	apiSecret   string     // SHOPIFY_API_SECRET: signs session tokens; "" in demo mode
+	apiKey      string // SHOPIFY_API_KEY: the aud of session tokens
+	apiSecret   string // SHOPIFY_API_SECRET: signs session tokens; "" in demo mode
 	app         *ShopifyApp
-	settings    *StoreShops // the settings page's store; nil means app.Shops
-	adminMu     sync.Mutex  // serializes the settings page's saves
+	settings    *shops.Registry // the settings page's store; nil means app.Shops
+	adminMu     sync.Mutex      // serializes the settings page's saves
 	wallClock   func() time.Time
 	ready       func(ctx context.Context) error
 	metrics     *Metrics
@@ -129,7 +132,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		engine: cfg.Engine, defaultShop: cfg.DefaultShop, cache: cfg.Cache,
 		now: cfg.Now, log: cfg.Logger, demo: cfg.Demo, assets: cfg.Assets,
-		headless: cfg.HeadlessPage,
+		routes: cfg.Routes,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -144,10 +147,10 @@ func New(cfg Config) *Server {
 	if cfg.Limits != nil {
 		limits = *cfg.Limits
 	}
-	rl := newSharedLimits(cfg.RateLimitRedis, s.metrics.rateLimitFallback)
-	s.limitIP, s.limitShop = newLimiter(limits.StorefrontPerIP, rl), newLimiter(limits.StorefrontPerShop, rl)
-	s.limitProxy, s.platform = newLimiter(limits.ProxyPerShop, rl), cfg.TrustedPlatform
-	s.limitBuyer = newLimiter(limits.ProxyPerIP, rl)
+	rl := ratelimit.NewShared(cfg.RateLimitRedis, s.metrics.rateLimitFallback)
+	s.limitIP, s.limitShop = ratelimit.New(limits.StorefrontPerIP, rl), ratelimit.New(limits.StorefrontPerShop, rl)
+	s.limitProxy, s.platform = ratelimit.New(limits.ProxyPerShop, rl), cfg.TrustedPlatform
+	s.limitBuyer = ratelimit.New(limits.ProxyPerIP, rl)
 	s.apiKey, s.apiSecret = cfg.APIKey, cfg.APISecret
 	s.app, s.wallClock, s.ready = cfg.App, cfg.WallClock, cfg.Ready
 	s.settings = cfg.Settings
@@ -163,7 +166,7 @@ func New(cfg Config) *Server {
 		s.cache = NewMemoryCache(100_000)
 	}
 	s.cache = s.metrics.countAnswers(s.cache)
-	r := s.routes()
+	r := s.router()
 	s.metrics.knowRoutes(r.Routes())
 	s.handler = r
 	return s
@@ -173,7 +176,7 @@ func New(cfg Config) *Server {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // routes registers every route of the service, in one place.
-func (s *Server) routes() *gin.Engine {
+func (s *Server) router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	// No redirects: behind Shopify's proxy a redirect's Location would point
@@ -183,9 +186,9 @@ func (s *Server) routes() *gin.Engine {
 	_ = r.SetTrustedProxies(nil) // X-Forwarded-For is trusted from no one; s.clientIP reads the platform's header
 	r.ContextWithFallback = true
 	r.Use(s.metrics.middleware(), s.recoverer(), s.logRequests(), securityHeaders(), limitQuery(), limitHeaders(), s.resolveClientIP())
-	r.NoRoute(func(c *gin.Context) { writeError(c, fmt.Errorf("%s: %w", c.Request.URL.Path, ErrNotFound)) })
+	r.NoRoute(func(c *gin.Context) { WriteError(c, fmt.Errorf("%s: %w", c.Request.URL.Path, ErrNotFound)) })
 	r.NoMethod(func(c *gin.Context) {
-		writeError(c, fmt.Errorf("%s %s: %w", c.Request.Method, c.Request.URL.Path, ErrMethodNotAllowed))
+		WriteError(c, fmt.Errorf("%s %s: %w", c.Request.Method, c.Request.URL.Path, ErrMethodNotAllowed))
 	})
 
 	r.GET("/healthz", s.handleHealthz())
@@ -244,17 +247,8 @@ func (s *Server) routes() *gin.Engine {
 		r.GET("/assets/:file", s.handleAsset())
 	}
 	r.GET("/snippets/:name", s.handleSnippet()) // the Liquid snippets merchants paste, as text
-	if s.demo {
-		r.GET("/", s.handleDemoPage())
-		r.GET("/headless", s.handleHeadless())
-		r.GET("/demo/:file", s.handleDemoAsset())
-		// A fake of Shopify's AJAX cart API, so the demo runs the theme's client.
-		s.demoCarts = newDemoCarts(demoCartsMax, demoCartTTL)
-		r.GET("/cart.js", s.handleDemoCartGet())
-		r.POST("/cart/add.js", s.handleDemoCartAdd())
-		r.POST("/cart/change.js", s.handleDemoCartChange())
-		r.POST("/cart/update.js", s.handleDemoCartUpdate())
-		r.POST("/cart/clear.js", s.handleDemoCartClear())
+	if s.routes != nil {
+		s.routes(r) // the demo's pages, in demo mode (package demo)
 	}
 	return r
 }
@@ -302,7 +296,7 @@ func (s *Server) handleReadyz() gin.HandlerFunc {
 			if err := s.ready(ctx); err != nil {
 				// The cause names addresses and dial errors: the log only.
 				s.log.WarnContext(ctx, "not ready", "err", err)
-				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": ErrorBody{Code: "not_ready", Message: "not ready"}})
+				c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "error": promise.ErrorBody{Code: "not_ready", Message: "not ready"}})
 				return
 			}
 		}

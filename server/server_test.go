@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -86,7 +87,7 @@ func (c *clock) Set(t time.Time) {
 // countingProducts is the demo catalog, counting the loads that would be
 // upstream calls with Shopify behind them.
 type countingProducts struct {
-	server.Catalog
+	promise.Catalog
 	products atomic.Int32 // calls of Product
 	variants atomic.Int32 // calls of ProductsOfVariants
 }
@@ -119,7 +120,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{clock: &clock{t: saturdayMorning}, products: &countingProducts{}}
 	f.srv = server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: f.products},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: f.products},
 		DefaultShop: shop.Domain(),
 		Now:         f.clock.Now,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -187,7 +188,7 @@ func TestHealthz(t *testing.T) {
 // blockingProducts holds every product load until release is closed, so
 // that a test has a request in flight for as long as it wants.
 type blockingProducts struct {
-	server.Catalog
+	promise.Catalog
 	started chan struct{} // receives once per load that started
 	release chan struct{}
 }
@@ -200,14 +201,14 @@ func (p *blockingProducts) Product(ctx context.Context, shop *delivery.Shop, id 
 
 // runServer runs srv.Run on a loopback listener and returns its address and
 // the channel that receives Run's result.
-func runServer(t *testing.T, ctx context.Context, products server.Products, drain time.Duration) (string, <-chan error) {
+func runServer(t *testing.T, ctx context.Context, products promise.Products, drain time.Duration) (string, <-chan error) {
 	t.Helper()
 	shop, err := demoShop()
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: products},
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: products},
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return saturdayMorning },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -340,7 +341,7 @@ func TestRunClosedListener(t *testing.T) {
 func TestRunServesHTTP(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	addr, done := runServer(t, ctx, server.Catalog{}, 5*time.Second)
+	addr, done := runServer(t, ctx, promise.Catalog{}, 5*time.Second)
 	for _, tc := range []struct {
 		path   string
 		status int

@@ -12,8 +12,10 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -32,9 +34,9 @@ type ShopifyApp struct {
 	// Options reach the Admin API (Endpoint is LEADTIME_SHOPIFY_ENDPOINT,
 	// a fake, in tests and local development).
 	Options  shopify.Options
-	Store    ShopStore
-	Shops    *StoreShops
-	Products *ShopifyProducts
+	Store    shops.Store
+	Shops    *shops.Registry
+	Products *catalog.Shopify
 	Log      *slog.Logger
 	// Now is the clock the checkout function's calendars start from; nil
 	// means the wall clock.
@@ -45,7 +47,7 @@ type ShopifyApp struct {
 	appOnce sync.Once
 	app     *shopify.App
 	appErr  error
-	tokens  sync.Map // shop → knownToken, read from the store at most every shopRecheck
+	tokens  sync.Map // shop → knownToken, read from the store at most every shops.Recheck
 
 	installing sync.Map           // shop → *sync.Mutex: one install of a shop at a time
 	reinstalls singleflight.Group // token exchanges of shops missing from the store, one per shop
@@ -70,7 +72,7 @@ func (a *ShopifyApp) oauth() (*shopify.App, error) {
 }
 
 // Client returns the Admin API client of an installed shop, or an error
-// matching ErrNoToken. A client is cheap: one per call keeps go-shopify's
+// matching catalog.ErrNoToken. A client is cheap: one per call keeps go-shopify's
 // unsynchronised client off shared paths.
 func (a *ShopifyApp) Client(ctx context.Context, shop *delivery.Shop) (*shopify.Client, error) {
 	return a.clientFor(ctx, shop.Domain(), usesCollections(shop))
@@ -93,19 +95,19 @@ type knownToken struct {
 }
 
 // token returns a shop's offline token. The store is asked at most every
-// shopRecheck, as for settings: a Redis round trip per product load would
+// shops.Recheck, as for settings: a Redis round trip per product load would
 // add up, and while the store is down (Redis killed) the token read last
 // keeps the storefront loading products (DESIGN §6).
 func (a *ShopifyApp) token(ctx context.Context, domain string) (string, error) {
 	known, ok := a.tokens.Load(domain)
-	if ok && time.Since(known.(knownToken).read) < shopRecheck {
+	if ok && time.Since(known.(knownToken).read) < shops.Recheck {
 		return known.(knownToken).token, nil
 	}
 	rec, err := a.Store.Get(ctx, domain)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || err == nil && rec.Token == "":
 		a.tokens.Delete(domain)
-		return "", fmt.Errorf("%s: %w", domain, ErrNoToken)
+		return "", fmt.Errorf("%s: %w", domain, catalog.ErrNoToken)
 	case err != nil && ok:
 		a.log().WarnContext(ctx, "store unavailable; using the token read last", "shop", domain, "err", err)
 		a.tokens.Store(domain, knownToken{token: known.(knownToken).token, read: time.Now()}) // ask again later, not at once

@@ -25,10 +25,13 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -73,7 +76,7 @@ type e2e struct {
 	store  *store.Bolt
 	flaky  *flakyStore // the store as the service sees it, with an outage switch
 	shared *cache.Cache
-	clock  *clock // the cache's clock, moved past ProductFactsTTL to age facts
+	clock  *clock // the cache's clock, moved past catalog.ProductFactsTTL to age facts
 	now    *clock // the server's clock: when the storefront asks
 	wall   *clock // the clock signatures are checked against, frozen at the start
 	h      http.Handler
@@ -119,7 +122,7 @@ func newE2E(t *testing.T) *e2e {
 	}
 	t.Cleanup(func() { st.Close() })
 	logs := &e2eLog{}
-	e := &e2e{fake: fake, store: st, flaky: &flakyStore{ShopStore: st}, clock: &clock{t: time.Now()}, now: &clock{t: e2eNow}, wall: &clock{t: time.Now()}, logs: logs}
+	e := &e2e{fake: fake, store: st, flaky: &flakyStore{Store: st}, clock: &clock{t: time.Now()}, now: &clock{t: e2eNow}, wall: &clock{t: time.Now()}, logs: logs}
 	e.h, e.shared = e.instance(t)
 	return e
 }
@@ -142,12 +145,12 @@ func (e *e2e) instance(t *testing.T) (http.Handler, *cache.Cache) {
 	if e.app == nil {
 		e.app = app
 	}
-	app.Shops = &server.StoreShops{Store: e.flaky, Static: server.StaticShops{}, Shared: shared, Restore: app.RestoreSettings, Log: logger}
+	app.Shops = &shops.Registry{Store: e.flaky, Static: promise.StaticShops{}, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	// The shopper budget is serve's default, on a frozen clock: it holds
 	// its burst, no refill.
-	app.Products = &server.ShopifyProducts{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: server.DefaultShopperLoads, Now: e.wall.Now}
+	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: catalog.DefaultShopperLoads, Now: e.wall.Now}
 	srv := server.New(server.Config{
-		Engine: &server.Engine{Shops: app.Shops, Products: app.Products},
+		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: e2eAPISecret,
 		Ready:      func(ctx context.Context) error { return errors.Join(e.flaky.Ping(ctx), shared.Ping(ctx)) },
 		Logger:     logger,
@@ -161,7 +164,7 @@ func (e *e2e) instance(t *testing.T) (http.Handler, *cache.Cache) {
 // flakyStore is a store that can stop answering, as a Redis store does in
 // an outage.
 type flakyStore struct {
-	server.ShopStore
+	shops.Store
 	down atomic.Bool
 }
 
@@ -171,14 +174,14 @@ func (f *flakyStore) Get(ctx context.Context, shop string) (*store.Shop, error) 
 	if f.down.Load() {
 		return nil, errStoreDown
 	}
-	return f.ShopStore.Get(ctx, shop)
+	return f.Store.Get(ctx, shop)
 }
 
 func (f *flakyStore) Ping(ctx context.Context) error {
 	if f.down.Load() {
 		return errStoreDown
 	}
-	return f.ShopStore.Ping(ctx)
+	return f.Store.Ping(ctx)
 }
 
 // serve sends req through the service.
@@ -872,7 +875,7 @@ func TestShopifyDown(t *testing.T) {
 
 	// The facts age past their TTL, then Shopify goes down. Another locale
 	// asks for a new answer, which needs the facts again.
-	e.clock.Set(e.clock.Now().Add(server.ProductFactsTTL + time.Minute))
+	e.clock.Set(e.clock.Now().Add(catalog.ProductFactsTTL + time.Minute))
 	e.fake.SetDown(true)
 	sweaterSV := url.Values{"product_id": {strconv.Itoa(sweaterID)}, "country": {"SE"}, "locale": {"sv"}}
 	a := answerOf(t, "sweater while Shopify is down", e.proxy("product", e2eShop, sweaterSV))
@@ -987,9 +990,9 @@ func TestShopifyStoreDown(t *testing.T) {
 	}
 
 	e.flaky.down.Store(true)
-	// Make StoreShops ask the store again now rather than after its 30 s
+	// Make shops.Registry ask the store again now rather than after its 30 s
 	// recheck, as a settings save on another instance does
-	// (StoreShops.Forget raises the generation of "settings:" + shop).
+	// (shops.Registry.Forget raises the generation of "settings:" + shop).
 	e.shared.InvalidateShop(ctx, "settings:"+e2eShop)
 	var a *e2eAnswer
 	if n := e.calls(func() {

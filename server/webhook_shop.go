@@ -62,7 +62,7 @@ func checkWebhookShop(topic, shop string, body []byte) error {
 		v    *string
 	}{{"shop_domain", named.ShopDomain}, {"myshopify_domain", named.MyshopifyDomain}} {
 		if f.v != nil && *f.v != shop {
-			return fmt.Errorf("webhook %s: %s %q is not the shop of the delivery: %w", topic, f.name, truncate(*f.v), ErrUnauthorized)
+			return fmt.Errorf("webhook %s: %s %q is not the shop of the delivery: %w", topic, f.name, Truncate(*f.v), ErrUnauthorized)
 		}
 	}
 	if field, ok := webhookShopField[topic]; ok && named.field(field) == nil {

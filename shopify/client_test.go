@@ -318,7 +318,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 }
 
 // TestProductsInterfaceFit shows the loader fits the server's Products
-// interface with a thin adapter (server.Products takes the shop too).
+// interface with a thin adapter (promise.Products takes the shop too).
 func TestProductsInterfaceFit(t *testing.T) {
 	srv := newFake(t)
 	c := newClient(t, srv, Options{})

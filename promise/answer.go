@@ -1,4 +1,4 @@
-package server
+package promise
 
 import (
 	"bytes"
@@ -9,16 +9,46 @@ import (
 	"github.com/leadtime-app/leadtime/message"
 )
 
-// ProductAnswer is the JSON answer for one product (DESIGN §4). Field order
-// is the documented order.
+// Header is what every answer starts with: whose promise it is, when and
+// where it was quoted, and in which language. Product and cart answers, and
+// each line of a cart, embed it, so its fields come first in their JSON.
+type Header struct {
+	Shop     string    `json:"shop"`
+	QuotedAt time.Time `json:"quoted_at"`
+	Timezone string    `json:"timezone"`
+	Country  string    `json:"country"`
+	Zone     string    `json:"zone"`
+	Method   string    `json:"method"`
+	Locale   string    `json:"locale"`
+}
+
+func newHeader(shop *delivery.Shop, quotedAt time.Time, route delivery.Route, locale string) Header {
+	return Header{
+		Shop: shop.Domain(), QuotedAt: quotedAt, Timezone: shop.Location().String(),
+		Country: route.Country, Zone: route.Zone, Method: route.Method, Locale: locale,
+	}
+}
+
+// Summary is the part of an answer that its renderings (the HTML and Liquid
+// fragments, the HTTP cache) need, whichever the answer is.
+type Summary struct {
+	Available bool
+	Message   *message.Message
+	Cutoff    *CutoffJSON
+	ExpiresAt time.Time
+	Stale     bool
+}
+
+// Answer is a product or a cart answer.
+type Answer interface {
+	// Summary returns what every rendering of the answer needs.
+	Summary() Summary
+}
+
+// ProductAnswer is the JSON answer for one product (ARCHITECTURE §4). Field
+// order is the documented order.
 type ProductAnswer struct {
-	Shop       string           `json:"shop"`
-	QuotedAt   time.Time        `json:"quoted_at"`
-	Timezone   string           `json:"timezone"`
-	Country    string           `json:"country"`
-	Zone       string           `json:"zone"`
-	Method     string           `json:"method"`
-	Locale     string           `json:"locale"`
+	Header
 	ProductID  int64            `json:"product_id"`
 	VariantID  int64            `json:"variant_id"`
 	Quantity   int              `json:"quantity,omitempty"`
@@ -36,13 +66,7 @@ type ProductAnswer struct {
 // CartAnswer is the JSON answer for a cart: the product answer's shape for
 // the cart as a whole, plus its lines.
 type CartAnswer struct {
-	Shop      string           `json:"shop"`
-	QuotedAt  time.Time        `json:"quoted_at"`
-	Timezone  string           `json:"timezone"`
-	Country   string           `json:"country"`
-	Zone      string           `json:"zone"`
-	Method    string           `json:"method"`
-	Locale    string           `json:"locale"`
+	Header
 	Available bool             `json:"available"`
 	Ships     *WindowJSON      `json:"ships"`
 	Delivery  *WindowJSON      `json:"delivery"`
@@ -86,8 +110,7 @@ func newProductAnswer(shop *delivery.Shop, a *delivery.Answer, locale string, ms
 	// msg is the built-in text; the shop's own templates, if any, replace it.
 	msg = message.Override(shop.Settings(), a, locale, msg)
 	out := &ProductAnswer{
-		Shop: shop.Domain(), QuotedAt: a.QuotedAt, Timezone: shop.Location().String(),
-		Country: a.Route.Country, Zone: a.Route.Zone, Method: a.Route.Method, Locale: locale,
+		Header:    newHeader(shop, a.QuotedAt, a.Route, locale),
 		ProductID: a.ProductID, VariantID: a.VariantID, Available: a.Available,
 		ExpiresAt: a.ExpiresAt, Message: &msg,
 	}
@@ -110,8 +133,7 @@ func newProductAnswer(shop *delivery.Shop, a *delivery.Answer, locale string, ms
 func newCartAnswer(shop *delivery.Shop, c *delivery.Cart, locale string) *CartAnswer {
 	msg := message.OverrideCart(shop.Settings(), c, locale, message.ForCart(c, locale))
 	out := &CartAnswer{
-		Shop: shop.Domain(), QuotedAt: c.QuotedAt, Timezone: shop.Location().String(),
-		Country: c.Route.Country, Zone: c.Route.Zone, Method: c.Route.Method, Locale: locale,
+		Header:    newHeader(shop, c.QuotedAt, c.Route, locale),
 		Available: c.Available, ExpiresAt: c.ExpiresAt, Message: &msg,
 		Lines: make([]*ProductAnswer, len(c.Lines)),
 	}
@@ -124,10 +146,9 @@ func newCartAnswer(shop *delivery.Shop, c *delivery.Cart, locale string) *CartAn
 		l := &c.Lines[i]
 		if l.Err != nil {
 			out.Lines[i] = &ProductAnswer{
-				Shop: shop.Domain(), QuotedAt: c.QuotedAt, Timezone: shop.Location().String(),
-				Country: c.Route.Country, Zone: c.Route.Zone, Method: c.Route.Method, Locale: locale,
+				Header:    newHeader(shop, c.QuotedAt, c.Route, locale),
 				ProductID: l.ProductID, VariantID: l.VariantID, Quantity: l.Quantity,
-				ExpiresAt: c.ExpiresAt, Error: lineError(l.Err),
+				ExpiresAt: c.ExpiresAt, Error: LineError(l.Err),
 			}
 			continue
 		}
@@ -138,10 +159,20 @@ func newCartAnswer(shop *delivery.Shop, c *delivery.Cart, locale string) *CartAn
 	return out
 }
 
+// Summary implements Answer.
+func (a *ProductAnswer) Summary() Summary {
+	return Summary{Available: a.Available, Message: a.Message, Cutoff: a.Cutoff, ExpiresAt: a.ExpiresAt, Stale: a.Stale}
+}
+
+// Summary implements Answer.
+func (a *CartAnswer) Summary() Summary {
+	return Summary{Available: a.Available, Message: a.Message, Cutoff: a.Cutoff, ExpiresAt: a.ExpiresAt, Stale: a.Stale}
+}
+
 // MarshalAnswer encodes an answer exactly as the HTTP API sends it: compact
 // JSON, HTML-safe, with a final newline. `leadtime quote` prints the same
 // bytes.
-func MarshalAnswer(v any) ([]byte, error) {
+func MarshalAnswer(v Answer) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	if err := enc.Encode(v); err != nil {

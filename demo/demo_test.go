@@ -1,4 +1,4 @@
-package server
+package demo
 
 import (
 	"encoding/json"
@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/server"
 )
 
 func demoTestShop(t *testing.T) *delivery.Shop {
@@ -30,13 +31,15 @@ catalog:
 	return shop
 }
 
-func demoTestServer(t *testing.T) *Server {
+func demoTestServer(t *testing.T) *server.Server {
 	t.Helper()
 	shop := demoTestShop(t)
 	now := time.Date(2026, 11, 28, 9, 15, 0, 0, shop.Location())
-	return New(Config{
-		Engine:      &Engine{Shops: StaticShops{shop.Domain(): shop}, Products: Catalog{}},
+	shops := promise.StaticShops{shop.Domain(): shop}
+	return server.New(server.Config{
+		Engine:      &promise.Engine{Shops: shops, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(), Demo: true, Now: func() time.Time { return now },
+		Routes: Routes(Config{Shops: shops, Shop: shop.Domain(), Now: func() time.Time { return now }}),
 	})
 }
 
@@ -91,32 +94,5 @@ func TestDemoCatalogCarriesTheProductBlock(t *testing.T) {
 	}
 	if len(cat.Products) != 2 {
 		t.Errorf("%d products, want 2", len(cat.Products))
-	}
-}
-
-func TestSnippetRoute(t *testing.T) {
-	gin.SetMode(gin.TestMode)
-	srv := demoTestServer(t)
-	for _, tc := range []struct {
-		name string
-		code int
-		has  string
-	}{
-		{"leadtime-order-confirmation.liquid", 200, "Settings → Notifications"},
-		{"leadtime-jsonld", 200, "OfferShippingDetails"},
-		{"nope.liquid", 404, `"code":"not_found"`},
-		{"..", 404, `"code":"not_found"`},
-	} {
-		rec := httptest.NewRecorder()
-		c, _ := gin.CreateTestContext(rec)
-		c.Params = gin.Params{{Key: "name", Value: tc.name}}
-		c.Request = httptest.NewRequest(http.MethodGet, "/snippets/"+tc.name, nil)
-		srv.handleSnippet()(c)
-		if rec.Code != tc.code || !strings.Contains(rec.Body.String(), tc.has) {
-			t.Errorf("/snippets/%s = %d %.80q, want %d with %q", tc.name, rec.Code, rec.Body, tc.code, tc.has)
-		}
-		if tc.code == 200 && rec.Header().Get("Content-Type") != "text/plain; charset=utf-8" {
-			t.Errorf("/snippets/%s: Content-Type %q", tc.name, rec.Header().Get("Content-Type"))
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package server_test
+package demo_test
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadtime-app/leadtime/internal/apitest"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -25,14 +27,13 @@ func headlessServer(t *testing.T, demo bool, page []byte) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return server.New(server.Config{
-		Engine:       &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
-		DefaultShop:  shop.Domain(),
-		Demo:         demo,
-		HeadlessPage: page,
-		Now:          func() time.Time { return saturdayMorning },
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}).Handler()
+	return server.New(withDemo(server.Config{
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
+		DefaultShop: shop.Domain(),
+		Demo:        demo,
+		Now:         func() time.Time { return saturdayMorning },
+		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}, page)).Handler()
 }
 
 // TestHeadlessPage: in demo mode, GET /headless serves examples/headless/index.html as it is,
@@ -87,6 +88,6 @@ func TestHeadlessPage(t *testing.T) {
 	} {
 		w := httptest.NewRecorder()
 		headlessServer(t, tc.demo, tc.page).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/headless", nil))
-		checkError(t, "GET /headless, "+tc.name, w.Code, w.Header(), w.Body.Bytes(), http.StatusNotFound, "not_found")
+		apitest.CheckError(t, "GET /headless, "+tc.name, w.Code, w.Header(), w.Body.Bytes(), http.StatusNotFound, "not_found")
 	}
 }

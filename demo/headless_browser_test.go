@@ -1,4 +1,4 @@
-package server_test
+package demo_test
 
 import (
 	"log/slog"
@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadtime-app/leadtime/internal/browsertest"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -22,7 +24,7 @@ import (
 // nothing moves (CLS 0), and that from http://shop.localhost:PORT, an origin that is not listed,
 // every box keeps its fallback text. Without node, playwright-core (npm ci) or chromium it fails.
 func TestHeadlessPageInBrowser(t *testing.T) {
-	node := browserNode(t)
+	node := browsertest.Node(t)
 
 	shop, err := demoShop()
 	if err != nil {
@@ -32,16 +34,15 @@ func TestHeadlessPageInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs browserTestLog
-	srv := server.New(server.Config{
-		Engine:       &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
-		DefaultShop:  shop.Domain(),
-		Demo:         true,
-		Assets:       os.DirFS(filepath.Join("..", "extensions", "leadtime-theme", "assets")),
-		HeadlessPage: page,
-		Now:          func() time.Time { return saturdayMorning },
-		Logger:       slog.New(slog.NewJSONHandler(&logs, nil)),
-	})
+	var logs browsertest.Log
+	srv := server.New(withDemo(server.Config{
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
+		DefaultShop: shop.Domain(),
+		Demo:        true,
+		Assets:      os.DirFS(filepath.Join("..", "extensions", "leadtime-theme", "assets")),
+		Now:         func() time.Time { return saturdayMorning },
+		Logger:      slog.New(slog.NewJSONHandler(&logs, nil)),
+	}, page))
 	// On 127.0.0.1 explicitly: the page, opened under the name localhost, must reach the API
 	// under another origin.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -52,5 +53,5 @@ func TestHeadlessPageInBrowser(t *testing.T) {
 	ts.Start()
 	defer ts.Close()
 
-	runBrowserScript(t, node, "headless.mjs", 120*time.Second, &logs, []string{"headless.png", "headless-phone.png", "headless-refused.png"}, ts.URL)
+	browsertest.Run(t, node, "headless.mjs", 120*time.Second, &logs, []string{"headless.png", "headless-phone.png", "headless-refused.png"}, ts.URL)
 }

@@ -1,4 +1,4 @@
-package server
+package demo
 
 import (
 	"bytes"
@@ -18,6 +18,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/server"
 )
 
 // The demo cart is a small fake of Shopify's AJAX cart API (/cart.js,
@@ -34,7 +36,7 @@ const (
 	demoCartCookie       = "cart"
 	demoCartMaxBody      = 64 << 10
 	demoCartMaxQuantity  = 10_000
-	demoCartMaxLines     = MaxCartLines
+	demoCartMaxLines     = server.MaxCartLines
 	demoCartMaxAttrs     = 20
 	demoCartMaxAttrValue = 2 << 10
 	demoCartMaxAttrKey   = 255
@@ -82,7 +84,7 @@ func (c *demoCart) setQuantity(variantID int64, qty int) error {
 	case i >= 0:
 		c.lines[i].quantity = qty
 	case len(c.lines) >= demoCartMaxLines:
-		return badParam("too_many_lines", "a cart has at most %d lines", demoCartMaxLines)
+		return server.BadParam("too_many_lines", "a cart has at most %d lines", demoCartMaxLines)
 	default:
 		c.lines = append(c.lines, demoCartLine{variantID: variantID, quantity: qty})
 	}
@@ -138,10 +140,10 @@ func writeCartError(c *gin.Context, err error) {
 	var rej *cartRejection
 	if errors.As(err, &rej) {
 		c.Header("Cache-Control", "no-store")
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": ErrorBody{Code: rej.code, Message: rej.msg}})
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{"error": promise.ErrorBody{Code: rej.code, Message: rej.msg}})
 		return
 	}
-	writeError(c, err)
+	server.WriteError(c, err)
 }
 
 // cartToken returns the request's cart token, or a new one when it has
@@ -255,8 +257,8 @@ type demoCartRequest struct {
 
 // readDemoCartRequest reads the shop, the token and the body (at most
 // demoCartMaxBody bytes of JSON).
-func (s *Server) readDemoCartRequest(c *gin.Context) (*demoCartRequest, error) {
-	shop, err := s.engine.Shops.Shop(c.Request.Context(), s.defaultShop)
+func (s *Site) readDemoCartRequest(c *gin.Context) (*demoCartRequest, error) {
+	shop, err := s.shops.Shop(c.Request.Context(), s.shop)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +266,7 @@ func (s *Server) readDemoCartRequest(c *gin.Context) (*demoCartRequest, error) {
 	if c.Request.Method != http.MethodPost {
 		return req, nil
 	}
-	body, err := readJSONBody(c.GetHeader("Content-Type"), true, c.Request.Body, demoCartMaxBody, "the demo cart's body")
+	body, err := server.ReadJSONBody(c.GetHeader("Content-Type"), true, c.Request.Body, demoCartMaxBody, "the demo cart's body")
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +280,7 @@ func (r *demoCartRequest) decode(v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
-		return badParam("invalid_json", "the body is not valid JSON for this endpoint: %v", err)
+		return server.BadParam("invalid_json", "the body is not valid JSON for this endpoint: %v", err)
 	}
 	return nil
 }
@@ -321,7 +323,7 @@ func (q *jsonQuantity) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.Atoi(string(id))
 	if err != nil {
-		return fmt.Errorf("quantity %q is not a whole number", truncate(string(id)))
+		return fmt.Errorf("quantity %q is not a whole number", server.Truncate(string(id)))
 	}
 	*q = jsonQuantity(n)
 	return nil
@@ -329,7 +331,7 @@ func (q *jsonQuantity) UnmarshalJSON(b []byte) error {
 
 func checkQuantity(q jsonQuantity, least int) (int, error) {
 	if q < jsonQuantity(least) || q > demoCartMaxQuantity {
-		return 0, badParam("invalid_quantity", "quantity %d must be from %d to %d", q, least, demoCartMaxQuantity)
+		return 0, server.BadParam("invalid_quantity", "quantity %d must be from %d to %d", q, least, demoCartMaxQuantity)
 	}
 	return int(q), nil
 }
@@ -339,15 +341,15 @@ func checkQuantity(q jsonQuantity, least int) (int, error) {
 func variantOf(shop *delivery.Shop, id jsonID) (int64, *delivery.Product, *delivery.Variant, error) {
 	s := string(id)
 	if v, _, isKey := strings.Cut(s, ":"); isKey && !strings.HasPrefix(s, "gid://") {
-		vid, err := parseID(v)
+		vid, err := server.ParseID(v)
 		if err != nil || lineKey(vid) != s {
-			return 0, nil, nil, badParam("line_not_found", "%q is not the key of a line of this cart", truncate(s))
+			return 0, nil, nil, server.BadParam("line_not_found", "%q is not the key of a line of this cart", server.Truncate(s))
 		}
 		s = v
 	}
-	vid, err := parseID(s)
+	vid, err := server.ParseID(s)
 	if err != nil {
-		return 0, nil, nil, badParam("invalid_id", "id %q is not a variant id or line key", truncate(s))
+		return 0, nil, nil, server.BadParam("invalid_id", "id %q is not a variant id or line key", server.Truncate(s))
 	}
 	p, ok := shop.ProductByVariant(vid)
 	if !ok {
@@ -366,7 +368,7 @@ func stockLimit(v *delivery.Variant) int {
 }
 
 // handleDemoCartGet handles "GET /cart.js": the visitor's cart.
-func (s *Server) handleDemoCartGet() gin.HandlerFunc {
+func (s *Site) handleDemoCartGet() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		req, err := s.readDemoCartRequest(c)
 		if err != nil {
@@ -381,7 +383,7 @@ func (s *Server) handleDemoCartGet() gin.HandlerFunc {
 // "quantity"}]} or {"id","quantity"} (quantity 1 when left out). Like
 // Shopify, it answers the lines it touched, and refuses the whole request
 // (422) when one variant is unknown, sold out or short of stock.
-func (s *Server) handleDemoCartAdd() gin.HandlerFunc {
+func (s *Site) handleDemoCartAdd() gin.HandlerFunc {
 	type item struct {
 		ID       *jsonID       `json:"id"`
 		Quantity *jsonQuantity `json:"quantity"`
@@ -406,17 +408,17 @@ func (s *Server) handleDemoCartAdd() gin.HandlerFunc {
 		}
 		switch {
 		case len(items) == 0 || body.Items == nil && body.ID == nil:
-			writeCartError(c, badParam("missing_items", `give {"id":VARIANT,"quantity":N} or {"items":[{"id":VARIANT,"quantity":N}]}`))
+			writeCartError(c, server.BadParam("missing_items", `give {"id":VARIANT,"quantity":N} or {"items":[{"id":VARIANT,"quantity":N}]}`))
 			return
 		case len(items) > demoCartMaxLines:
-			writeCartError(c, badParam("too_many_lines", "add at most %d items at once", demoCartMaxLines))
+			writeCartError(c, server.BadParam("too_many_lines", "add at most %d items at once", demoCartMaxLines))
 			return
 		}
 		var touched []int64
 		cart, err := s.demoCarts.update(req.token, func(cart *demoCart) error {
 			for i, it := range items {
 				if it.ID == nil {
-					return badParam("missing_id", "items[%d] has no id", i)
+					return server.BadParam("missing_id", "items[%d] has no id", i)
 				}
 				qty := 1
 				if it.Quantity != nil {
@@ -470,7 +472,7 @@ func (s *Server) handleDemoCartAdd() gin.HandlerFunc {
 // id or line key, "quantity": N} or {"line": 1-based index, "quantity": N}.
 // Quantity 0 removes the line; more than the stock is lowered to the stock,
 // as Shopify does.
-func (s *Server) handleDemoCartChange() gin.HandlerFunc {
+func (s *Site) handleDemoCartChange() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		req, err := s.readDemoCartRequest(c)
 		if err != nil {
@@ -501,19 +503,19 @@ func (s *Server) handleDemoCartChange() gin.HandlerFunc {
 					return err
 				}
 				if cart.lineOf(id) < 0 {
-					return badParam("line_not_found", "variant %d is not in the cart", id)
+					return server.BadParam("line_not_found", "variant %d is not in the cart", id)
 				}
 				vid, qty = id, min(qty, stockLimit(v))
 			case body.Line != nil:
 				if *body.Line < 1 || *body.Line > len(cart.lines) {
-					return badParam("line_not_found", "line %d is not in the cart, which has %d lines", *body.Line, len(cart.lines))
+					return server.BadParam("line_not_found", "line %d is not in the cart, which has %d lines", *body.Line, len(cart.lines))
 				}
 				vid = cart.lines[*body.Line-1].variantID
 				if p, ok := req.shop.ProductByVariant(vid); ok {
 					qty = min(qty, stockLimit(findVariant(p, vid)))
 				}
 			default:
-				return badParam("missing_id", "give id (a variant id or line key) or line")
+				return server.BadParam("missing_id", "give id (a variant id or line key) or line")
 			}
 			return cart.setQuantity(vid, qty)
 		})
@@ -528,7 +530,7 @@ func (s *Server) handleDemoCartChange() gin.HandlerFunc {
 // handleDemoCartUpdate handles "POST /cart/update.js" with {"attributes":
 // {...}, "updates": {"VARIANT or KEY": N}, "note": "..."}. An attribute set
 // to "" or null is removed, as in Shopify.
-func (s *Server) handleDemoCartUpdate() gin.HandlerFunc {
+func (s *Site) handleDemoCartUpdate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		req, err := s.readDemoCartRequest(c)
 		if err != nil {
@@ -550,11 +552,11 @@ func (s *Server) handleDemoCartUpdate() gin.HandlerFunc {
 			return
 		}
 		if body.Note != nil && len(*body.Note) > demoCartMaxNote {
-			writeCartError(c, badParam("invalid_note", "the note is longer than %d bytes", demoCartMaxNote))
+			writeCartError(c, server.BadParam("invalid_note", "the note is longer than %d bytes", demoCartMaxNote))
 			return
 		}
 		if len(body.Updates) > demoCartMaxLines {
-			writeCartError(c, badParam("too_many_lines", "update at most %d lines at once", demoCartMaxLines))
+			writeCartError(c, server.BadParam("too_many_lines", "update at most %d lines at once", demoCartMaxLines))
 			return
 		}
 		keys := make([]string, 0, len(body.Updates))
@@ -584,7 +586,7 @@ func (s *Server) handleDemoCartUpdate() gin.HandlerFunc {
 				}
 			}
 			if len(cart.attributes) > demoCartMaxAttrs {
-				return badParam("too_many_attributes", "a cart has at most %d attributes", demoCartMaxAttrs)
+				return server.BadParam("too_many_attributes", "a cart has at most %d attributes", demoCartMaxAttrs)
 			}
 			if body.Note != nil {
 				cart.note = *body.Note
@@ -609,15 +611,15 @@ type cartAttributes struct {
 func parseCartAttributes(in map[string]json.RawMessage) (cartAttributes, error) {
 	out := cartAttributes{values: make(map[string]string, len(in))}
 	if len(in) > demoCartMaxAttrs {
-		return out, badParam("too_many_attributes", "a cart has at most %d attributes", demoCartMaxAttrs)
+		return out, server.BadParam("too_many_attributes", "a cart has at most %d attributes", demoCartMaxAttrs)
 	}
 	for k, raw := range in {
 		if k == "" || len(k) > demoCartMaxAttrKey {
-			return out, badParam("invalid_attributes", "an attribute name must have 1 to %d bytes", demoCartMaxAttrKey)
+			return out, server.BadParam("invalid_attributes", "an attribute name must have 1 to %d bytes", demoCartMaxAttrKey)
 		}
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return out, badParam("invalid_attributes", "attribute %q: %v", truncate(k), err)
+			return out, server.BadParam("invalid_attributes", "attribute %q: %v", server.Truncate(k), err)
 		}
 		var s string
 		switch v := v.(type) {
@@ -627,10 +629,10 @@ func parseCartAttributes(in map[string]json.RawMessage) (cartAttributes, error) 
 		case float64, bool:
 			s = string(bytes.TrimSpace(raw))
 		default:
-			return out, badParam("invalid_attributes", "attribute %q must be a string", truncate(k))
+			return out, server.BadParam("invalid_attributes", "attribute %q must be a string", server.Truncate(k))
 		}
 		if len(s) > demoCartMaxAttrValue {
-			return out, badParam("invalid_attributes", "attribute %q is longer than %d bytes", truncate(k), demoCartMaxAttrValue)
+			return out, server.BadParam("invalid_attributes", "attribute %q is longer than %d bytes", server.Truncate(k), demoCartMaxAttrValue)
 		}
 		out.keys = append(out.keys, k)
 		out.values[k] = s
@@ -641,7 +643,7 @@ func parseCartAttributes(in map[string]json.RawMessage) (cartAttributes, error) 
 
 // handleDemoCartClear handles "POST /cart/clear.js": it removes every line
 // and keeps the attributes and note, as Shopify does.
-func (s *Server) handleDemoCartClear() gin.HandlerFunc {
+func (s *Site) handleDemoCartClear() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		req, err := s.readDemoCartRequest(c)
 		if err != nil {

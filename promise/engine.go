@@ -1,4 +1,4 @@
-package server
+package promise
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 	"github.com/leadtime-app/leadtime/message"
 )
 
-// Shops finds an installed shop's compiled settings. It is declared here,
-// where it is used: the demo wiring serves one shop from a file, the store
-// (a later step) serves many.
+// Shops finds an installed shop's compiled settings: StaticShops serves
+// shops loaded from files (the demo, LEADTIME_CONFIG), package shops serves
+// the installed shops of the store.
 type Shops interface {
 	// Shop returns the shop, or an error matching ErrShopNotInstalled.
 	Shop(ctx context.Context, domain string) (*delivery.Shop, error)
@@ -38,9 +38,6 @@ type Engine struct {
 	Shops    Shops
 	Products Products
 }
-
-// ErrShopNotInstalled is returned for a shop that has not installed the app.
-var ErrShopNotInstalled = errors.New("shop not installed")
 
 // ProductRequest asks for the promise of one product.
 type ProductRequest struct {
@@ -90,7 +87,7 @@ func (e *Engine) Product(ctx context.Context, req ProductRequest, now time.Time)
 	if err != nil {
 		return nil, err
 	}
-	locale := resolveLocale(shop, req.Locale)
+	locale := ResolveLocale(shop, req.Locale)
 	answer := newProductAnswer(shop, &a, locale, message.ForAnswer(&a, locale))
 	answer.Stale = stale
 	return answer, nil
@@ -119,7 +116,7 @@ func (e *Engine) Cart(ctx context.Context, req CartRequest, now time.Time) (*Car
 			c.Lines[i].VariantID = req.Lines[i].VariantID
 		}
 	}
-	locale := resolveLocale(shop, req.Locale)
+	locale := ResolveLocale(shop, req.Locale)
 	answer := newCartAnswer(shop, &c, locale)
 	answer.Stale = stale
 	return answer, nil
@@ -171,11 +168,11 @@ func namesProduct(l CartLine, p *delivery.Product) bool {
 	return (l.ProductID == 0 || l.ProductID == p.ID) && (l.Handle == "" || l.Handle == p.Handle)
 }
 
-// resolveLocale picks the answer's locale (issue 3): the requested one
+// ResolveLocale picks the answer's locale (issue 3): the requested one
 // ("sv", "sv-SE", "pt-BR"), else its language, else the shop's primary
 // locale, else en, among the locales the message package speaks. An
 // unknown locale is never an error.
-func resolveLocale(shop *delivery.Shop, requested string) string {
+func ResolveLocale(shop *delivery.Shop, requested string) string {
 	return message.Resolve(requested, shop.Settings().Locale)
 }
 

@@ -1,4 +1,4 @@
-package server
+package demo
 
 import (
 	"crypto/sha256"
@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/server"
 )
 
 // inlineBlockRE finds the page's inline scripts and styles, which its CSP
@@ -45,12 +46,12 @@ func headlessCSP(page []byte) string {
 // handleHeadless handles "GET /headless" (demo mode): an example of a
 // headless storefront, examples/headless/index.html, which shows the
 // promise from /storefront/v1 through <leadtime-promise>.
-func (s *Server) handleHeadless() gin.HandlerFunc {
+func (s *Site) handleHeadless() gin.HandlerFunc {
 	page := s.headless
 	csp := headlessCSP(page)
 	return func(c *gin.Context) {
 		if len(page) == 0 {
-			writeError(c, fmt.Errorf("/headless: no example page configured: %w", ErrNotFound))
+			server.WriteError(c, fmt.Errorf("/headless: no example page configured: %w", server.ErrNotFound))
 			return
 		}
 		c.Header("Cache-Control", "no-cache")

@@ -1,4 +1,8 @@
-package server
+// Package catalog is where product facts come from: each shop's Admin API,
+// behind the two-tier cache, with an index from inventory items to products
+// for the stock webhooks, and a per-shop budget of the loads that shoppers
+// cause.
+package catalog
 
 import (
 	"context"
@@ -13,6 +17,8 @@ import (
 
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/shopify"
 )
 
@@ -32,30 +38,31 @@ var ErrNoToken = errors.New("no Admin API token for the shop")
 // matching ErrNoToken when the shop has none.
 type AdminClients func(ctx context.Context, shop *delivery.Shop) (*shopify.Client, error)
 
-// ShopifyProducts loads product facts from each shop's Admin API through
+// Shopify loads product facts from each shop's Admin API through
 // the two-tier cache: one call per uncached product, one per uncached cart,
 // and at most one per instance however many requests miss at once. When
 // Shopify fails, the last known facts are served as stale; a product never
 // seen gets a stand-in that quotes the shop's default, also stale.
-type ShopifyProducts struct {
+type Shopify struct {
 	Cache   *cache.Cache
 	Clients AdminClients
 	Log     *slog.Logger
 	// ShopperLoads is each shop's budget of Admin API queries caused by
 	// storefront requests (load_budget.go); the zero Rate is no budget, as
 	// for every other limit.
-	ShopperLoads Rate
+	ShopperLoads ratelimit.Rate
 	// Now is the budget's clock; nil means the wall clock.
 	Now func() time.Time
 
 	inventory inventoryIndex
 	loadsOnce sync.Once
-	loads     *limiter
+	loads     *ratelimit.Limiter
 }
 
-// Product keys in the cache. The inventory index maps an inventory item
+// FactsKey is the cache key of a product's facts. The other keys: by handle,
+// by variant, and the inventory index, which maps an inventory item
 // (what stock webhooks name) to the keys of its product.
-func factsKey(shop string, id int64) string {
+func FactsKey(shop string, id int64) string {
 	return cache.Key(shop, "product", strconv.FormatInt(id, 10))
 }
 func handleFactsKey(shop, handle string) string { return cache.Key(shop, "handle", handle) }
@@ -66,11 +73,11 @@ func inventoryIndexKey(shop string, id int64) string {
 	return cache.Key(shop, "inventory", strconv.FormatInt(id, 10))
 }
 
-// Product implements Products.
-func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, bool, error) {
+// Product implements promise.Products.
+func (sp *Shopify) Product(ctx context.Context, shop *delivery.Shop, id int64, handle string) (*delivery.Product, bool, error) {
 	client, clientErr := sp.Clients(ctx, shop)
 	if errors.Is(clientErr, ErrNoToken) {
-		return Catalog{}.Product(ctx, shop, id, handle)
+		return promise.Catalog{}.Product(ctx, shop, id, handle)
 	}
 	// A store that fails to give the token is an outage like Shopify's:
 	// the cache still serves what it has (DESIGN §6), so the load fails
@@ -78,7 +85,7 @@ func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id 
 	domain := shop.Domain()
 	key := handleFactsKey(domain, handle)
 	if id > 0 {
-		key = factsKey(domain, id)
+		key = FactsKey(domain, id)
 	}
 	val, stale, err := sp.Cache.Fetch(ctx, key, ProductFactsTTL, func(ctx context.Context) ([]byte, error) {
 		if clientErr != nil {
@@ -97,7 +104,7 @@ func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id 
 		if err != nil {
 			return nil, err
 		}
-		sp.indexInventory(ctx, domain, p, key)
+		sp.IndexInventory(ctx, domain, p, key)
 		return json.Marshal(p)
 	})
 	switch {
@@ -108,7 +115,7 @@ func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id 
 		// was never seen: quote the shop's default rather than fail the
 		// storefront, and say it is stale.
 		sp.logUnavailable(ctx, domain, err, "product", id)
-		return standIn(id, handle, 0), true, nil
+		return promise.StandIn(id, handle, 0), true, nil
 	}
 	p, err := decodeProduct(val)
 	if err != nil {
@@ -119,10 +126,10 @@ func (sp *ShopifyProducts) Product(ctx context.Context, shop *delivery.Shop, id 
 
 // ProductsOfVariants implements Products: every uncached variant of the
 // cart in one Admin API call.
-func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, bool, error) {
+func (sp *Shopify) ProductsOfVariants(ctx context.Context, shop *delivery.Shop, ids []int64) (map[int64]*delivery.Product, bool, error) {
 	client, clientErr := sp.Clients(ctx, shop)
 	if errors.Is(clientErr, ErrNoToken) {
-		return Catalog{}.ProductsOfVariants(ctx, shop, ids)
+		return promise.Catalog{}.ProductsOfVariants(ctx, shop, ids)
 	}
 	domain := shop.Domain()
 	keys := make([]string, len(ids))
@@ -149,7 +156,7 @@ func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *deliver
 		out := make(map[string][]byte, len(found))
 		for vid, p := range found {
 			one := onlyVariant(p, vid)
-			sp.indexInventory(ctx, domain, one, variantFactsKey(domain, vid))
+			sp.IndexInventory(ctx, domain, one, variantFactsKey(domain, vid))
 			b, err := json.Marshal(one)
 			if err != nil {
 				return nil, err
@@ -167,7 +174,7 @@ func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *deliver
 			continue // unknown variant: the line says unknown_product
 		case r.Err != nil:
 			sp.logUnavailable(ctx, domain, r.Err, "variant", id)
-			out[id], anyStale = standIn(0, "", id), true
+			out[id], anyStale = promise.StandIn(0, "", id), true
 			continue
 		}
 		p, err := decodeProduct(r.Value)
@@ -180,12 +187,12 @@ func (sp *ShopifyProducts) ProductsOfVariants(ctx context.Context, shop *deliver
 	return out, anyStale, nil
 }
 
-// indexInventory remembers which cache key holds each inventory item's
+// IndexInventory remembers which cache key holds each inventory item's
 // product, so a stock webhook can drop it. The index is compact and kept
 // apart from the cache's L1 (about 40 bytes an item rather than a cache
 // entry's 330, DESIGN §8's memory target), and in Redis for the other
 // instances. Best effort: it lives as long as the facts or a little longer.
-func (sp *ShopifyProducts) indexInventory(ctx context.Context, shop string, p *delivery.Product, key string) {
+func (sp *Shopify) IndexInventory(ctx context.Context, shop string, p *delivery.Product, key string) {
 	for _, v := range p.Variants {
 		if v.InventoryItemID != 0 {
 			sp.inventory.put(shop, v.InventoryItemID, key)
@@ -230,8 +237,8 @@ func (ix *inventoryIndex) take(shop string, id int64) (string, bool) {
 // Forget drops what the cache knows of a product: its facts by id and
 // handle, its variants, and the answers quoted from them (DESIGN §6:
 // invalidated by webhooks, on every instance).
-func (sp *ShopifyProducts) Forget(ctx context.Context, shop string, id int64, handle string, variantIDs []int64) {
-	keys := []string{factsKey(shop, id)}
+func (sp *Shopify) Forget(ctx context.Context, shop string, id int64, handle string, variantIDs []int64) {
+	keys := []string{FactsKey(shop, id)}
 	if handle != "" {
 		keys = append(keys, handleFactsKey(shop, handle))
 	}
@@ -243,7 +250,7 @@ func (sp *ShopifyProducts) Forget(ctx context.Context, shop string, id int64, ha
 
 // ForgetInventoryItem drops the product that holds an inventory item, if
 // the cache knows it; it reports whether it did.
-func (sp *ShopifyProducts) ForgetInventoryItem(ctx context.Context, shop string, itemID int64) bool {
+func (sp *Shopify) ForgetInventoryItem(ctx context.Context, shop string, itemID int64) bool {
 	key, ok := sp.inventory.take(shop, itemID)
 	if !ok {
 		remote, found := sp.Cache.GetRemote(ctx, inventoryIndexKey(shop, itemID))
@@ -258,7 +265,7 @@ func (sp *ShopifyProducts) ForgetInventoryItem(ctx context.Context, shop string,
 
 // logUnavailable says that facts were not loaded; a spent shopper budget
 // is expected under a flood, so it is not a warning per request.
-func (sp *ShopifyProducts) logUnavailable(ctx context.Context, shop string, err error, what string, id int64) {
+func (sp *Shopify) logUnavailable(ctx context.Context, shop string, err error, what string, id int64) {
 	level := slog.LevelWarn
 	if errors.Is(err, errLoadBudget) {
 		level = slog.LevelDebug
@@ -266,7 +273,7 @@ func (sp *ShopifyProducts) logUnavailable(ctx context.Context, shop string, err 
 	sp.log().Log(ctx, level, what+" facts unavailable; quoting the shop default", "shop", shop, what, id, "err", err)
 }
 
-func (sp *ShopifyProducts) log() *slog.Logger {
+func (sp *Shopify) log() *slog.Logger {
 	if sp.Log != nil {
 		return sp.Log
 	}
@@ -292,19 +299,4 @@ func onlyVariant(p *delivery.Product, vid int64) *delivery.Product {
 		}
 	}
 	return &one
-}
-
-// standIn is a product that Shopify could not tell us about: one untracked
-// variant with no metafields, so that it quotes the shop's default. A
-// stand-in for a product route has variant id 0 (no real variant has it),
-// which takes whatever variant the request names.
-func standIn(id int64, handle string, variantID int64) *delivery.Product {
-	return &delivery.Product{ID: id, Handle: handle, Variants: []delivery.Variant{{ID: variantID}}}
-}
-
-// adoptVariant makes a stand-in answer for the variant the request named.
-func adoptVariant(p *delivery.Product, variantID int64) {
-	if len(p.Variants) == 1 && p.Variants[0].ID == 0 {
-		p.Variants[0].ID = variantID
-	}
 }

@@ -1,4 +1,4 @@
-package server_test
+package demo_test
 
 import (
 	"encoding/json"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -31,13 +32,13 @@ func demoCartServer(t *testing.T, demo bool) http.Handler {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 28, 9, 15, 0, 0, time.FixedZone("CET", 3600))
-	return server.New(server.Config{
-		Engine:      &server.Engine{Shops: server.StaticShops{shop.Domain(): shop}, Products: server.Catalog{}},
+	return server.New(withDemo(server.Config{
+		Engine:      &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop: shop.Domain(),
 		Demo:        demo,
 		Now:         func() time.Time { return now },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-	}).Handler()
+	}, nil)).Handler()
 }
 
 // demoCartClient is one visitor: it keeps the cart cookie, as a browser does.

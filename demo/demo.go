@@ -1,10 +1,9 @@
-package server
+package demo
 
 import (
 	"bytes"
 	"embed"
 	"fmt"
-	"io/fs"
 	"mime"
 	"net/http"
 	"path"
@@ -15,10 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
 	theme "github.com/leadtime-app/leadtime/extensions/leadtime-theme"
-	snippets "github.com/leadtime-app/leadtime/liquid-snippets"
+	"github.com/leadtime-app/leadtime/server"
 )
 
-//go:embed demo
+//go:embed files
 var demoFiles embed.FS
 
 // demoCSP lets the demo page load only this server's own files.
@@ -36,17 +35,17 @@ const (
 // promise and the app embed are the theme extension's blocks, rendered as
 // Shopify renders them: the cart's from the visitor's cart, with its
 // metafield fallback.
-func (s *Server) handleDemoPage() gin.HandlerFunc {
-	page, err := demoFiles.ReadFile("demo/index.html")
+func (s *Site) handleDemoPage() gin.HandlerFunc {
+	page, err := demoFiles.ReadFile("files/index.html")
 	blocks := newDemoBlocks(s.now)
 	return func(c *gin.Context) {
 		if err != nil {
-			writeError(c, fmt.Errorf("demo page: %w", err))
+			server.WriteError(c, fmt.Errorf("demo page: %w", err))
 			return
 		}
-		shop, err := s.engine.Shops.Shop(c.Request.Context(), s.defaultShop)
+		shop, err := s.shops.Shop(c.Request.Context(), s.shop)
 		if err != nil {
-			writeError(c, err)
+			server.WriteError(c, err)
 			return
 		}
 		cart := &demoCart{}
@@ -56,12 +55,12 @@ func (s *Server) handleDemoPage() gin.HandlerFunc {
 		objects := map[string]any{"cart": liquidCart(shop, cart)}
 		cartHTML, err := blocks.render(shop, "cart-promise", objects)
 		if err != nil {
-			writeError(c, err)
+			server.WriteError(c, err)
 			return
 		}
 		embedHTML, err := blocks.render(shop, "leadtime-embed", objects)
 		if err != nil {
-			writeError(c, err)
+			server.WriteError(c, err)
 			return
 		}
 		out := bytes.Replace(page, []byte(demoCartMarker), []byte(cartHTML), 1)
@@ -194,7 +193,7 @@ func liquidCart(shop *delivery.Shop, cart *demoCart) map[string]any {
 
 // handleDemoAsset handles "GET /demo/:file": the demo page's script and
 // styles, and catalog.json, the demo shop's products as the page needs them.
-func (s *Server) handleDemoAsset() gin.HandlerFunc {
+func (s *Site) handleDemoAsset() gin.HandlerFunc {
 	blocks := newDemoBlocks(s.now)
 	return func(c *gin.Context) {
 		name := c.Param("file")
@@ -202,9 +201,9 @@ func (s *Server) handleDemoAsset() gin.HandlerFunc {
 			s.serveDemoCatalog(c, blocks)
 			return
 		}
-		data, err := demoFiles.ReadFile(path.Join("demo", path.Clean("/"+name)))
+		data, err := demoFiles.ReadFile(path.Join("files", path.Clean("/"+name)))
 		if err != nil {
-			writeError(c, fmt.Errorf("/demo/%s: %w", truncate(name), ErrNotFound))
+			server.WriteError(c, fmt.Errorf("/demo/%s: %w", server.Truncate(name), server.ErrNotFound))
 			return
 		}
 		ct := mime.TypeByExtension(path.Ext(name))
@@ -235,10 +234,10 @@ type demoVariant struct {
 	Available bool   `json:"available"`
 }
 
-func (s *Server) serveDemoCatalog(c *gin.Context, blocks *demoBlocks) {
-	shop, err := s.engine.Shops.Shop(c.Request.Context(), s.defaultShop)
+func (s *Site) serveDemoCatalog(c *gin.Context, blocks *demoBlocks) {
+	shop, err := s.shops.Shop(c.Request.Context(), s.shop)
 	if err != nil {
-		writeError(c, err)
+		server.WriteError(c, err)
 		return
 	}
 	out := struct {
@@ -265,48 +264,11 @@ func (s *Server) serveDemoCatalog(c *gin.Context, blocks *demoBlocks) {
 		}
 		dp.PromiseHTML, err = blocks.render(shop, "product-promise", map[string]any{"product": liquidProduct(&p)})
 		if err != nil {
-			writeError(c, err)
+			server.WriteError(c, err)
 			return
 		}
 		out.Products = append(out.Products, dp)
 	}
 	c.Header("Cache-Control", "no-cache")
 	c.JSON(http.StatusOK, out)
-}
-
-// handleAsset handles "GET /assets/:file": the theme extension's assets,
-// such as leadtime-promise.js, for the demo pages and headless storefronts.
-func (s *Server) handleAsset() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		name := path.Clean("/" + c.Param("file"))[1:]
-		data, err := fs.ReadFile(s.assets, name)
-		if err != nil {
-			writeError(c, fmt.Errorf("/assets/%s: %w", truncate(name), ErrNotFound))
-			return
-		}
-		ct := mime.TypeByExtension(path.Ext(name))
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		c.Header("Cache-Control", "public, max-age=300")
-		c.Header("Access-Control-Allow-Origin", "*")
-		c.Data(http.StatusOK, ct, data)
-	}
-}
-
-// handleSnippet handles "GET /snippets/:name": the Liquid a merchant pastes
-// into a theme or a notification template (package snippets), as plain
-// text, e.g. /snippets/leadtime-order-confirmation.liquid.
-func (s *Server) handleSnippet() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		name := c.Param("name")
-		src, ok := snippets.Source(name)
-		if !ok {
-			writeError(c, fmt.Errorf("/snippets/%s: %w", truncate(name), ErrNotFound))
-			return
-		}
-		c.Header("Cache-Control", "public, max-age=300")
-		c.Header("X-Content-Type-Options", "nosniff")
-		c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(src))
-	}
 }

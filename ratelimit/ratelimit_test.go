@@ -1,4 +1,4 @@
-package server
+package ratelimit
 
 import (
 	"context"
@@ -50,7 +50,7 @@ func TestRateLimitSharedConcurrent(t *testing.T) {
 	rdb.AddHook(countingHook{&calls})
 
 	r := Rate{PerSecond: 1, Burst: 500}
-	a, b := newLimiter(r, newSharedLimits(rdb, func() {})), newLimiter(r, newSharedLimits(rdb, func() {}))
+	a, b := New(r, NewShared(rdb, func() {})), New(r, NewShared(rdb, func() {}))
 	a.lease, b.lease = 10, 10
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) // frozen: leases and refusals never expire
 	var allowed atomic.Int64
@@ -61,9 +61,9 @@ func TestRateLimitSharedConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l := []*limiter{a, b}[g%2]
+			l := []*Limiter{a, b}[g%2]
 			for range 40 {
-				if ok, _ := l.allow(ctx, "shop|s.myshopify.com", now); ok {
+				if ok, _ := l.Allow(ctx, "shop|s.myshopify.com", now); ok {
 					allowed.Add(1)
 				}
 			}
@@ -101,17 +101,17 @@ func TestRateLimitSharedRefusalRemembered(t *testing.T) {
 	rdb.AddHook(countingHook{&calls})
 
 	r := Rate{PerSecond: 0.5, Burst: 2} // a token every 2 s
-	a, b := newLimiter(r, newSharedLimits(rdb, func() {})), newLimiter(r, newSharedLimits(rdb, func() {}))
+	a, b := New(r, NewShared(rdb, func() {})), New(r, NewShared(rdb, func() {}))
 	ctx := context.Background()
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	const key = "shop|s.myshopify.com"
-	for i, l := range []*limiter{a, a} { // a spends the shared burst
-		if ok, _ := l.allow(ctx, key, now); !ok {
+	for i, l := range []*Limiter{a, a} { // a spends the shared burst
+		if ok, _ := l.Allow(ctx, key, now); !ok {
 			t.Fatalf("attempt %d on a refused, want allowed", i+1)
 		}
 	}
 	before := calls.Load()
-	if ok, wait := b.allow(ctx, key, now); ok || wait <= 0 {
+	if ok, wait := b.Allow(ctx, key, now); ok || wait <= 0 {
 		t.Fatalf("b.allow after the shared burst = %v, %v; want refused with a wait", ok, wait)
 	}
 	if got := calls.Load() - before; got != 1 {
@@ -119,7 +119,7 @@ func TestRateLimitSharedRefusalRemembered(t *testing.T) {
 	}
 	before = calls.Load()
 	for range 5 {
-		if ok, _ := b.allow(ctx, key, now.Add(time.Second)); ok {
+		if ok, _ := b.Allow(ctx, key, now.Add(time.Second)); ok {
 			t.Errorf("b.allow 1 s later allowed, want refused (the shared bucket refills in 2 s)")
 		}
 	}
@@ -152,4 +152,41 @@ func (h countingHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 func (h countingHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
+}
+
+func TestParseRate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want Rate
+		bad  bool
+	}{
+		{in: "20/s,60", want: Rate{PerSecond: 20, Burst: 60}},
+		{in: " 2000/s , 4000 ", want: Rate{PerSecond: 2000, Burst: 4000}},
+		{in: "5/s", want: Rate{PerSecond: 5, Burst: 5}},
+		{in: "0.5/s", want: Rate{PerSecond: 0.5, Burst: 1}},
+		{in: "600/m", want: Rate{PerSecond: 10, Burst: 10}},
+		{in: "30/m,5", want: Rate{PerSecond: 0.5, Burst: 5}},
+		{in: "off"},
+		{in: "0"},
+		{in: "20", bad: true},
+		{in: "20/h", bad: true},
+		{in: "-1/s", bad: true},
+		{in: "0/s", bad: true},
+		{in: "NaN/s", bad: true},
+		{in: "Inf/s", bad: true},
+		{in: "20/s,0", bad: true},
+		{in: "20/s,x", bad: true},
+		{in: "", bad: true},
+	} {
+		got, err := ParseRate(tc.in)
+		switch {
+		case tc.bad && err == nil:
+			t.Errorf("ParseRate(%q) = %+v, want an error", tc.in, got)
+		case !tc.bad && err != nil:
+			t.Errorf("ParseRate(%q): %v", tc.in, err)
+		case !tc.bad && got != tc.want:
+			t.Errorf("ParseRate(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
 }
