@@ -25,6 +25,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
 )
 
@@ -118,25 +119,39 @@ func newLogger(level string, w io.Writer) *slog.Logger {
 }
 
 // loadServedShop loads the settings document at path, or the embedded demo
-// shop when path is empty.
-func loadServedShop(path string) (*delivery.Shop, string, error) {
+// shop when path is empty. Its message templates log their failures to log.
+func loadServedShop(path string, log *slog.Logger) (*delivery.Shop, string, error) {
 	if path == "" {
-		shop, err := delivery.LoadShop(demoShop)
+		shop, err := delivery.LoadShop(demoShop, shopChecks(log))
 		if err != nil {
 			return nil, "", fmt.Errorf("the embedded demo shop: %w", err)
 		}
 		return shop, "embedded demo shop", nil
 	}
-	shop, err := loadShopFile(path)
+	shop, err := loadShopLogging(path, log)
 	return shop, path, err
 }
 
+// shopChecks is what a settings document must pass besides delivery's own
+// rules: its message templates (message.Check), whose render-time
+// failures go to log.
+func shopChecks(log *slog.Logger) delivery.Option {
+	return delivery.WithCheck(message.Check(log))
+}
+
+// loadShopFile loads the settings document at path for a command (quote,
+// feed, …): template failures go to the default logger, the command's
+// stderr.
 func loadShopFile(path string) (*delivery.Shop, error) {
+	return loadShopLogging(path, slog.Default())
+}
+
+func loadShopLogging(path string, log *slog.Logger) (*delivery.Shop, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	shop, err := delivery.LoadShop(data)
+	shop, err := delivery.LoadShop(data, shopChecks(log))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -239,7 +254,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	shop, err := delivery.LoadShop(data)
+	shop, err := delivery.LoadShop(data, shopChecks(nil))
 	var verr *delivery.ValidationError
 	if errors.As(err, &verr) {
 		for _, p := range verr.Problems {

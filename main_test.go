@@ -547,7 +547,7 @@ func TestEmbeddedDemoShop(t *testing.T) {
 	if !bytes.Equal(file, demoShop) {
 		t.Error("the embedded demo shop differs from examples/demo-shop.yaml")
 	}
-	if _, _, err := loadServedShop(""); err != nil {
+	if _, _, err := loadServedShop("", nil); err != nil {
 		t.Errorf("loadServedShop(\"\") = %v, want the embedded demo shop", err)
 	}
 }

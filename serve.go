@@ -49,7 +49,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	configShop, source, err := loadServedShop(in.configPath)
+	configShop, source, err := loadServedShop(in.configPath, logger)
 	if err != nil {
 		return err
 	}

@@ -56,12 +56,13 @@ func (s *Shop) Country() string { return s.settings.Country }
 // LoadShop parses and compiles a settings document in one step. A document
 // with problems of form (unknown keys, wrong types) is still checked for
 // problems of meaning, so that every problem is reported at once (DESIGN §3).
-func LoadShop(data []byte) (*Shop, error) {
+// opts add checks of other packages (WithCheck), as for Compile.
+func LoadShop(data []byte, opts ...Option) (*Shop, error) {
 	st, parsed, err := parseSettings(data)
 	if err != nil {
 		return nil, err
 	}
-	shop, err := Compile(st)
+	shop, err := Compile(st, opts...)
 	if len(parsed) == 0 {
 		return shop, err
 	}
@@ -107,8 +108,10 @@ var weekdayNames = map[string]time.Weekday{
 // Compile validates st in full and, only if it has no problem at all,
 // returns the Shop it describes. Every problem is reported at once, by
 // path, in a *ValidationError; nothing is half-applied. Compile keeps st:
-// the caller must not modify it afterwards.
-func Compile(st *Settings) (*Shop, error) {
+// the caller must not modify it afterwards. opts add checks of other
+// packages (WithCheck): Compile runs them after its own, and their problems
+// refuse st as its own do.
+func Compile(st *Settings, opts ...Option) (*Shop, error) {
 	var ps problems
 	s := &Shop{settings: st, wildcardZone: -1}
 
@@ -145,9 +148,7 @@ func Compile(st *Settings) (*Shop, error) {
 	s.checkCatalog(&ps, st.Catalog)
 	checkFeed(&ps, st.Feed)
 	checkOrigins(&ps, st.StorefrontOrigins)
-	for _, check := range extraChecks {
-		check(&ps, st)
-	}
+	runChecks(&ps, st, opts)
 	if err := ps.err(); err != nil {
 		return nil, err
 	}
@@ -155,19 +156,6 @@ func Compile(st *Settings) (*Shop, error) {
 	s.rules = compileRules(st.Rules)
 	s.catalog = st.Catalog
 	return s, nil
-}
-
-// extraChecks lets other packages' rules join validation without an import
-// cycle: the message package checks templates this way, so that `check`,
-// the admin API and Compile never disagree.
-var extraChecks []func(ps *problems, st *Settings)
-
-// RegisterCheck adds a validation step to Compile. check reports problems
-// through report(path, message). Call it from an init function only.
-func RegisterCheck(check func(st *Settings, report func(path, message string))) {
-	extraChecks = append(extraChecks, func(ps *problems, st *Settings) {
-		check(st, func(path, message string) { ps.add(path, "%s", message) })
-	})
 }
 
 func checkTimezone(ps *problems, tz string) *time.Location {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leadtime-app/leadtime/liquidfmt"
 	"github.com/osteele/liquid/parser"
 )
 
@@ -21,7 +22,7 @@ import (
 //   - loops over literal ranges that, with the loops around them, run more
 //     than MaxIterations times;
 //   - a date format (a literal, or a variable assigned only literals) with
-//     a directive wider than maxDateWidth or that could write more than
+//     a directive wider than liquidfmt.MaxWidth or that could write more than
 //     maxValueSize bytes.
 //
 // What it cannot know (a range bounded by a variable, a format built at
@@ -234,7 +235,7 @@ func (a *analysis) checkDateFormats(expr string, base int) {
 			formats = a.literals[arg.text]
 		}
 		for _, f := range formats {
-			if msg := dateFormatProblem(f); msg != "" {
+			if msg := liquidfmt.FormatProblem(f); msg != "" {
 				a.report(base+arg.pos, "date: %s", msg)
 				break
 			}

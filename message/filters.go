@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"math"
-	"math/big"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -16,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/leadtime-app/leadtime/liquidfmt"
 	"github.com/osteele/liquid/render"
 	"github.com/osteele/liquid/values"
 )
@@ -23,7 +22,8 @@ import (
 // The sandbox's filters: Liquid's standard filters, written to give what
 // Shopify's Liquid (ruby-liquid 5.4) gives, including its number rules
 // (integers stay integers, decimals are exact and print as Ruby prints
-// floats: "15.0", "0.3"). Every result is checked against the sandbox's
+// floats: "15.0", "0.3"; package liquidfmt, shared with the theme's
+// renderer). Every result is checked against the sandbox's
 // size limits, and a filter that would build something too large refuses
 // before building it.
 
@@ -79,12 +79,12 @@ var filters = map[string]filter{
 	"times":      {1, 1, arithmetic('*')},
 	"divided_by": {1, 1, arithmetic('/')},
 	"modulo":     {1, 1, arithmetic('%')},
-	"abs":        {0, 0, func(in any, _ []any) (any, error) { return toNumber(in).abs().value(), nil }},
-	"ceil":       {0, 0, func(in any, _ []any) (any, error) { return toNumber(in).rounded(math.Ceil), nil }},
-	"floor":      {0, 0, func(in any, _ []any) (any, error) { return toNumber(in).rounded(math.Floor), nil }},
+	"abs":        {0, 0, func(in any, _ []any) (any, error) { return liquidfmt.ToNumber(in).Abs().Value(), nil }},
+	"ceil":       {0, 0, func(in any, _ []any) (any, error) { return liquidfmt.ToNumber(in).Ceil(), nil }},
+	"floor":      {0, 0, func(in any, _ []any) (any, error) { return liquidfmt.ToNumber(in).Floor(), nil }},
 	"round":      {0, 1, round},
-	"at_least":   {1, 1, func(in any, a []any) (any, error) { return bound(in, a[0], 1), nil }},
-	"at_most":    {1, 1, func(in any, a []any) (any, error) { return bound(in, a[0], -1), nil }},
+	"at_least":   {1, 1, func(in any, a []any) (any, error) { return liquidfmt.AtLeast(in, a[0]), nil }},
+	"at_most":    {1, 1, func(in any, a []any) (any, error) { return liquidfmt.AtMost(in, a[0]), nil }},
 }
 
 // registerFilters adds the filters to cfg, each charging the render that
@@ -187,8 +187,8 @@ func toS(v any) string {
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case float64:
-		return rubyFloat(v).String()
-	case rubyFloat:
+		return liquidfmt.Float(v).String()
+	case liquidfmt.Float:
 		return v.String()
 	case values.Range:
 		return strconv.Itoa(v.Index(0).(int)) + ".." + strconv.Itoa(v.Index(0).(int)+v.Len()-1)
@@ -525,38 +525,17 @@ func urlDecode(s string) string {
 
 func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
 
-// dateFilter formats a date or instant with strftime. It reads the *_iso
-// variables (YYYY-MM-DD, RFC 3339) and epoch seconds; anything else is
-// returned as it is. "now" and "today" are refused: a message never reads
-// the server's clock (use today_iso).
+// dateFilter formats a date or instant with strftime (liquidfmt.Date). It
+// reads the *_iso variables (YYYY-MM-DD, RFC 3339) and epoch seconds;
+// anything else is returned as it is. "now" and "today" are refused: a
+// message is computed from its answer and cached with it, so it never
+// reads a clock (use today_iso).
 func dateFilter(in any, a []any) (any, error) {
-	format := toS(a[0])
-	s, isString := in.(string)
-	if format == "" || !isString || s == "" {
-		return in, nil
+	out, err := liquidfmt.Date(in, toS(a[0]), nil, time.UTC)
+	if errors.Is(err, liquidfmt.ErrNoClock) {
+		return nil, fmt.Errorf(`%w: use today_iso instead of "now"`, err)
 	}
-	var t time.Time
-	var err error
-	switch lower := strings.ToLower(strings.TrimSpace(s)); {
-	case lower == "now" || lower == "today":
-		return nil, errors.New(`date cannot read the clock: use today_iso instead of "now"`)
-	case len(lower) == 10:
-		t, err = time.Parse(time.DateOnly, lower)
-	case isDigits(lower):
-		var sec int64
-		sec, err = strconv.ParseInt(lower, 10, 64)
-		t = time.Unix(sec, 0).UTC()
-	default:
-		t, err = time.Parse(time.RFC3339, s)
-	}
-	if err != nil {
-		return in, nil
-	}
-	return strftime(format, t)
-}
-
-func isDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
+	return out, err
 }
 
 // defaultFilter gives its argument for nil, false and empty strings and
@@ -722,8 +701,8 @@ func sortFilter(in any, natural bool) (any, error) {
 				return cmp.Compare(strings.ToLower(as), strings.ToLower(bs))
 			}
 			return cmp.Compare(as, bs)
-		case !aStr && !bStr && isNumber(a) && isNumber(b):
-			return toNumber(a).cmp(toNumber(b))
+		case !aStr && !bStr && liquidfmt.IsNumber(a) && liquidfmt.IsNumber(b):
+			return liquidfmt.ToNumber(a).Cmp(liquidfmt.ToNumber(b))
 		}
 		bad = fmt.Errorf("comparison of %s with %s failed", rubyClass(a), rubyClass(b))
 		return 0
@@ -780,7 +759,7 @@ func rubyClass(v any) string {
 		return "String"
 	case int, int64:
 		return "Integer"
-	case float64, rubyFloat:
+	case float64, liquidfmt.Float:
 		return "Float"
 	case bool:
 		return strings.ToUpper(toS(v)[:1]) + toS(v)[1:] + "Class"
@@ -790,200 +769,14 @@ func rubyClass(v any) string {
 	return "Object"
 }
 
-// rubyFloat is a float that prints as Ruby's Float#to_s: "15.0", "0.3",
-// "1.0e+17". Number filters return it for decimal results.
-type rubyFloat float64
-
-func (f rubyFloat) String() string {
-	v := float64(f)
-	switch {
-	case math.IsNaN(v):
-		return "NaN"
-	case math.IsInf(v, 1):
-		return "Infinity"
-	case math.IsInf(v, -1):
-		return "-Infinity"
-	}
-	abs := math.Abs(v)
-	if abs != 0 && (abs >= 1e16 || abs < 1e-4) {
-		s := strconv.FormatFloat(v, 'e', -1, 64)
-		mant, exp, _ := strings.Cut(s, "e")
-		if !strings.Contains(mant, ".") {
-			mant += ".0"
-		}
-		return mant + "e" + exp
-	}
-	s := strconv.FormatFloat(v, 'f', -1, 64)
-	if !strings.Contains(s, ".") {
-		s += ".0"
-	}
-	return s
-}
-
-// number is Liquid's to_number: an integer, or an exact decimal (Ruby's
-// BigDecimal), which filters turn back into a float.
-type number struct {
-	i   int64
-	dec *big.Rat // nil for an integer
-}
-
-func isNumber(v any) bool {
-	switch v.(type) {
-	case int, int64, float64, rubyFloat:
-		return true
-	}
-	return false
-}
-
-var decimalRE = regexp.MustCompile(`^-?\d+\.\d+$`)
-
-func toNumber(v any) number {
-	switch v := v.(type) {
-	case int:
-		return number{i: int64(v)}
-	case int64:
-		return number{i: v}
-	case float64:
-		return floatNumber(v)
-	case rubyFloat:
-		return floatNumber(float64(v))
-	case string:
-		s := strings.Trim(v, rubySpace)
-		if decimalRE.MatchString(s) {
-			r, _ := new(big.Rat).SetString(s)
-			return number{dec: r}
-		}
-		return number{i: leadingInt(s)}
-	}
-	return number{}
-}
-
-// floatNumber is BigDecimal(f.to_s): the decimal that the float prints as.
-func floatNumber(f float64) number {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return number{}
-	}
-	r, _ := new(big.Rat).SetString(strconv.FormatFloat(f, 'g', -1, 64))
-	return number{dec: r}
-}
-
-// leadingInt is Ruby's String#to_i: the leading integer, or 0.
-func leadingInt(s string) int64 {
-	end := 0
-	if end < len(s) && (s[end] == '-' || s[end] == '+') {
-		end++
-	}
-	start := end
-	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
-		end++
-	}
-	if end == start {
-		return 0
-	}
-	n, err := strconv.ParseInt(s[:end], 10, 64)
-	if err != nil {
-		return 0
-	}
-	return n
-}
-
-func (n number) rat() *big.Rat {
-	if n.dec != nil {
-		return n.dec
-	}
-	return new(big.Rat).SetInt64(n.i)
-}
-
-// value is the number as a template sees it: an int, or a rubyFloat.
-func (n number) value() any {
-	if n.dec == nil {
-		return int(n.i)
-	}
-	f, _ := n.dec.Float64()
-	return rubyFloat(f)
-}
-
-func (n number) cmp(m number) int {
-	if n.dec == nil && m.dec == nil {
-		return cmp.Compare(n.i, m.i)
-	}
-	return n.rat().Cmp(m.rat())
-}
-
-func (n number) abs() number {
-	if n.dec == nil {
-		if n.i < 0 {
-			n.i = -n.i
-		}
-		return n
-	}
-	return number{dec: new(big.Rat).Abs(n.dec)}
-}
-
-// rounded is ceil or floor, as an integer.
-func (n number) rounded(f func(float64) float64) any {
-	if n.dec == nil {
-		return int(n.i)
-	}
-	v, _ := n.dec.Float64()
-	return int(f(v))
-}
-
-var errZeroDivision = errors.New("divided by 0")
-
-// arithmetic is plus, minus, times, divided_by and modulo: integers stay
-// integers (division and modulo floor, as in Ruby); anything with a
-// decimal is computed exactly and given as a float.
+// arithmetic is plus, minus, times, divided_by and modulo
+// (liquidfmt.Arithmetic).
 func arithmetic(op byte) func(in any, a []any) (any, error) {
-	return func(in any, a []any) (any, error) {
-		x, y := toNumber(in), toNumber(a[0])
-		if x.dec == nil && y.dec == nil {
-			switch op {
-			case '+':
-				return int(x.i + y.i), nil
-			case '-':
-				return int(x.i - y.i), nil
-			case '*':
-				return int(x.i * y.i), nil
-			}
-			if y.i == 0 {
-				return nil, errZeroDivision
-			}
-			q, m := x.i/y.i, x.i%y.i
-			if m != 0 && (m < 0) != (y.i < 0) {
-				q, m = q-1, m+y.i
-			}
-			if op == '/' {
-				return int(q), nil
-			}
-			return int(m), nil
-		}
-		r, s := x.rat(), y.rat()
-		out := new(big.Rat)
-		switch op {
-		case '+':
-			out.Add(r, s)
-		case '-':
-			out.Sub(r, s)
-		case '*':
-			out.Mul(r, s)
-		default:
-			if s.Sign() == 0 {
-				return nil, errZeroDivision
-			}
-			out.Quo(r, s)
-			if op == '%' {
-				// r - s·floor(r/s)
-				fl := new(big.Int).Div(out.Num(), out.Denom())
-				out.Sub(r, new(big.Rat).Mul(s, new(big.Rat).SetInt(fl)))
-			}
-		}
-		return number{dec: out}.value(), nil
-	}
+	return func(in any, a []any) (any, error) { return liquidfmt.Arithmetic(op, in, a[0]) }
 }
 
-// round rounds half away from zero (BigDecimal's ROUND_HALF_UP): to an
-// integer without places, to a float with them.
+// round is liquidfmt.Round, with its places read as Liquid reads an
+// integer argument.
 func round(in any, a []any) (any, error) {
 	places := 0
 	if len(a) > 0 {
@@ -992,43 +785,7 @@ func round(in any, a []any) (any, error) {
 			return nil, err
 		}
 	}
-	n := toNumber(in)
-	if n.dec == nil {
-		return int(n.i), nil
-	}
-	places = min(max(places, -18), 18)
-	scale := new(big.Rat).SetFrac(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(places))), nil), big.NewInt(1))
-	if places < 0 {
-		scale.Inv(scale)
-	}
-	x := new(big.Rat).Mul(n.dec, scale)
-	half := big.NewRat(1, 2)
-	if x.Sign() < 0 {
-		x.Sub(x, half)
-	} else {
-		x.Add(x, half)
-	}
-	whole := new(big.Int).Quo(x.Num(), x.Denom()) // truncates toward zero
-	if places == 0 {
-		return int(whole.Int64()), nil
-	}
-	return number{dec: new(big.Rat).Quo(new(big.Rat).SetInt(whole), scale)}.value(), nil
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
-
-// bound is at_least (sign 1) and at_most (sign -1).
-func bound(in, limit any, sign int) any {
-	x, y := toNumber(in), toNumber(limit)
-	if x.cmp(y)*sign < 0 {
-		return y.value()
-	}
-	return x.value()
+	return liquidfmt.Round(in, places), nil
 }
 
 // toInteger is Liquid's Utils.to_integer: an integer, or the text of one.
@@ -1040,7 +797,7 @@ func toInteger(v any) (int, error) {
 		return int(v), nil
 	case float64:
 		return int(v), nil
-	case rubyFloat:
+	case liquidfmt.Float:
 		return int(v), nil
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(toS(v)))

@@ -28,7 +28,7 @@ import (
 //     template builds (assign, capture, filters) exceeds maxValueSize bytes
 //     or maxItems items, so a few doublings cannot exhaust memory;
 //   - a filter refuses a result over those limits before building it (the
-//     date filter's strftime widths are at most maxDateWidth), so no single
+//     date filter's strftime widths are at most liquidfmt.MaxWidth), so no single
 //     step allocates more than a small multiple of maxValueSize;
 //   - all the values one render builds together (filter results, assigned,
 //     captured and written text) are at most MaxWork bytes, so that the

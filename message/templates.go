@@ -15,28 +15,34 @@ import (
 )
 
 // A shop's templates are compiled once per settings document, not per
-// request. delivery.Compile checks them (through the check registered
-// below) and leaves them compiled here, keyed by the *Settings it keeps, so
-// a storefront request finds them ready. The key is weak: when a shop's
-// settings are replaced and the old document is collected, its templates
-// go too.
+// request. delivery.Compile checks them (given Check through
+// delivery.WithCheck) and leaves them compiled here, keyed by the *Settings
+// it keeps, so a storefront request finds them ready. The key is weak: when
+// a shop's settings are replaced and the old document is collected, its
+// templates go too.
 var compiled sync.Map // weak.Pointer[delivery.Settings] → *templateSet
 
-func init() {
-	delivery.RegisterCheck(func(st *delivery.Settings, report func(path, message string)) {
+// Check returns the check of a shop's message templates, for
+// delivery.LoadShop(data, delivery.WithCheck(message.Check(log))): every
+// template must compile and pass its trial render. The templates it
+// compiles log their render-time failures (once each) to log; nil
+// discards them.
+func Check(log *slog.Logger) delivery.Check {
+	return func(st *delivery.Settings, report func(path, message string)) {
 		if len(st.Messages) == 0 {
 			return
 		}
-		for _, p := range templatesOf(st).problems {
+		for _, p := range compiledTemplates(st, log).problems {
 			report(p.path, p.message)
 		}
-	})
+	}
 }
 
 // templateSet is one settings document's templates.
 type templateSet struct {
 	byLocale map[string]map[Kind]*templateEntry
 	problems []problem
+	log      *slog.Logger // where its entries' failures go
 }
 
 type problem struct{ path, message string }
@@ -51,19 +57,25 @@ type templateEntry struct {
 
 // fail logs a template's failure once per settings document: a storefront
 // request falls back to the built-in text and must not flood the log.
-func (e *templateEntry) fail(err error) {
+func (e *templateEntry) fail(log *slog.Logger, err error) {
 	if e.logged.CompareAndSwap(false, true) {
-		slog.Warn("message template failed; the built-in text is used instead", "template", e.path, "err", err.Error())
+		log.Warn("message template failed; the built-in text is used instead", "template", e.path, "err", err.Error())
 	}
 }
 
-// templatesOf returns st's compiled templates, compiling them on first use.
-func templatesOf(st *delivery.Settings) *templateSet {
+// compiledTemplates returns st's compiled templates, compiling them on
+// first use; log is where they report failures if this call compiles them
+// (nil: nowhere).
+func compiledTemplates(st *delivery.Settings, log *slog.Logger) *templateSet {
 	key := weak.Make(st)
 	if v, ok := compiled.Load(key); ok {
 		return v.(*templateSet)
 	}
 	set := compileTemplates(st.Messages)
+	set.log = log
+	if set.log == nil {
+		set.log = slog.New(slog.DiscardHandler)
+	}
 	if v, loaded := compiled.LoadOrStore(key, set); loaded {
 		return v.(*templateSet)
 	}
@@ -143,11 +155,11 @@ func customize(st *delivery.Settings, l *lang, s *subject, m Message) Message {
 	if st == nil || len(st.Messages) == 0 {
 		return m
 	}
-	set := templatesOf(st)
+	set := compiledTemplates(st, nil)
 	var vars map[string]any
 	render := func(e *templateEntry) (string, bool) {
 		if e.err != nil {
-			e.fail(e.err)
+			e.fail(set.log, e.err)
 			return "", false
 		}
 		if vars == nil {
@@ -155,7 +167,7 @@ func customize(st *delivery.Settings, l *lang, s *subject, m Message) Message {
 		}
 		text, err := e.tmpl.Render(vars)
 		if err != nil {
-			e.fail(err)
+			e.fail(set.log, err)
 			return "", false
 		}
 		return oneLine(text), true

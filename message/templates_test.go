@@ -25,7 +25,22 @@ shipping:
 
 func loadShop(t *testing.T, messages string) (*delivery.Shop, error) {
 	t.Helper()
-	return delivery.LoadShop([]byte(shopYAML + messages))
+	return delivery.LoadShop([]byte(shopYAML+messages), delivery.WithCheck(Check(nil)))
+}
+
+// TestLoadShopRunsMessageChecksOnlyWhenGiven: what LoadShop accepts is
+// what its caller composes, not what the binary links: without
+// WithCheck(Check(…)) a bad template passes, with it the shop is refused.
+func TestLoadShopRunsMessageChecksOnlyWhenGiven(t *testing.T) {
+	doc := []byte(shopYAML + "messages: {sv: {product: \"Skickas {{ ship.range }}\"}}")
+	if _, err := delivery.LoadShop(doc); err != nil {
+		t.Errorf("LoadShop without the message check = %v, want nil", err)
+	}
+	_, err := delivery.LoadShop(doc, delivery.WithCheck(Check(nil)))
+	var verr *delivery.ValidationError
+	if !errors.As(err, &verr) || len(verr.Problems) != 1 || verr.Problems[0].Path != "messages.sv.product" {
+		t.Errorf("LoadShop with the message check = %v, want one problem at messages.sv.product", err)
+	}
 }
 
 // TestCheckReportsTemplatesByPath: Compile (and so `leadtime check` and
@@ -121,7 +136,7 @@ messages:
 		t.Errorf("CountdownAt = %q", s)
 	}
 	// Compiled once per settings document.
-	if templatesOf(st) != templatesOf(st) {
+	if compiledTemplates(st, nil) != compiledTemplates(st, nil) {
 		t.Error("templates compiled twice")
 	}
 }
@@ -131,16 +146,13 @@ messages:
 // once.
 func TestBrokenTemplateFallsBack(t *testing.T) {
 	var logs bytes.Buffer
-	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
-	defer slog.SetDefault(prev)
-
-	// Settings that never went through Compile, as a bug or an old store
-	// could hand over.
+	// Settings whose problems were ignored, as a bug or an old store could
+	// hand over; the check compiled their templates with its logger.
 	st := &delivery.Settings{Shop: "x.myshopify.com", Messages: map[string]map[string]string{
 		"sv": {"product": "Skickas {{ ship.range }}"},
 		"en": {"product": "{% for i in (1..3) %}{{ 10 | divided_by: processing.min_days | minus: i }}{% endfor %}"},
 	}}
+	Check(slog.New(slog.NewTextHandler(&logs, nil)))(st, func(path, message string) {})
 	sat := date(2026, time.November, 28)
 	a := answer(sat, date(2026, time.December, 7), date(2026, time.December, 10), date(2026, time.December, 8), date(2026, time.December, 15))
 	a.Processing.MinDays = 0 // the en template divides by it

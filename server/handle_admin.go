@@ -474,7 +474,7 @@ func compileDocument(body []byte, shop string) (*delivery.Shop, []byte, error) {
 	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
 		return nil, nil, BadParam("invalid_body", "send the settings document as a JSON object")
 	}
-	compiled, err := delivery.LoadShop(body)
+	compiled, err := delivery.LoadShop(body, delivery.WithCheck(message.Check(nil)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -533,7 +533,7 @@ func (s *Server) settingsChanged(ctx context.Context, ss *shops.Registry, shop s
 		return
 	}
 	s.app.mirrorSettings(ctx, client, doc)
-	if compiled, err := delivery.LoadShop(doc); err == nil {
+	if compiled, err := delivery.LoadShop(doc, delivery.WithCheck(message.Check(s.log))); err == nil {
 		s.app.syncCheckoutFunction(ctx, client, compiled, s.now())
 	}
 }

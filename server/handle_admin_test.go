@@ -18,6 +18,7 @@ import (
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
@@ -339,7 +340,7 @@ func TestAdminInvalid(t *testing.T) {
 	}
 	// The same document, checked by `leadtime check`'s validator.
 	b, _ := json.Marshal(bad)
-	_, err := delivery.LoadShop(b)
+	_, err := delivery.LoadShop(b, delivery.WithCheck(message.Check(nil)))
 	if err == nil || strings.Count(err.Error(), "\n") != len(want) {
 		t.Errorf("delivery.LoadShop disagrees with the API: %v", err)
 	}

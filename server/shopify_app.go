@@ -14,6 +14,7 @@ import (
 
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
@@ -172,7 +173,7 @@ func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []s
 // metafield if it had Leadtime before, else defaults from Shopify.
 func (a *ShopifyApp) initialSettings(ctx context.Context, client *shopify.Client) ([]byte, error) {
 	if doc, err := client.ShopSettingsMetafield(ctx); err == nil && len(doc) > 0 {
-		if _, err := delivery.LoadShop(doc); err == nil {
+		if _, err := delivery.LoadShop(doc, delivery.WithCheck(message.Check(nil))); err == nil {
 			return doc, nil
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/store"
 )
@@ -138,7 +139,7 @@ func (ss *Registry) load(ctx context.Context, domain string) (*delivery.Shop, st
 	if c != nil && c.etag == rec.ETag && rec.ETag != "" {
 		return c.shop, c.etag, nil
 	}
-	shop, err := delivery.LoadShop(rec.Settings)
+	shop, err := delivery.LoadShop(rec.Settings, delivery.WithCheck(message.Check(ss.log())))
 	if err != nil {
 		// Saved settings are validated first, so this is a bug or a
 		// hand-edited store: say so loudly, but do not answer with a 4xx.
