@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -28,6 +30,14 @@ const (
 
 // errTransient marks a webhook failure Shopify should retry (503).
 var errTransient = errors.New("temporarily unavailable")
+
+// WebhookTopics are the topics the server handles, sorted. shopify.app.toml
+// subscribes to exactly these (TestAppConfigMatchesServer): a handler
+// without its subscription never runs, and a subscription without a
+// handler is refused.
+func WebhookTopics() []string {
+	return slices.Sorted(maps.Keys((*Server)(nil).webhookHandlers()))
+}
 
 // webhookHandlers are the topics Leadtime subscribes to (shopify.app.toml).
 // Any other topic is refused.

@@ -22,7 +22,7 @@ import (
 
 // Scopes are the least access scopes that work (shopify.app.toml says why
 // each is needed).
-const Scopes = "read_products,write_products,read_inventory,write_orders,read_locales,read_shipping,write_delivery_customizations"
+const Scopes = "read_products,write_products,read_inventory,write_orders,read_fulfillments,read_locales,read_shipping,write_delivery_customizations"
 
 // ShopifyApp is the Shopify side of the server: the app's credentials, the
 // store of shops and tokens, and the Admin API behind the cache. It is nil

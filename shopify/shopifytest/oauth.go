@@ -153,7 +153,7 @@ func (s *Server) serveAccessToken(w http.ResponseWriter, r *http.Request) {
 	if scope == "" {
 		scope = strings.Join(st.info.Scopes, ",")
 		if st.info.Scopes == nil {
-			scope = "read_products,write_products,write_orders,read_locales,read_shipping,write_delivery_customizations"
+			scope = "read_products,write_products,write_orders,read_fulfillments,read_locales,read_shipping,write_delivery_customizations"
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"access_token": st.token, "scope": scope})
