@@ -3,7 +3,6 @@ package server
 import (
 	"math"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,7 +44,7 @@ func (s *Server) rateLimit(l *ratelimit.Limiter, keyOf func(c *gin.Context) stri
 			c.Next()
 			return
 		}
-		ok, wait := l.Allow(c.Request.Context(), key, time.Now())
+		ok, wait := l.Allow(c.Request.Context(), key, s.wallClock()) // real time: a test may quote at a frozen instant
 		if !ok {
 			s.metrics.rateLimited(key)
 			secs := max(1, int(math.Ceil(wait.Seconds())))
