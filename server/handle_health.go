@@ -157,7 +157,7 @@ func (s *Server) onFulfillment(ctx context.Context, shop string, body []byte) er
 		s.log.WarnContext(ctx, "order promise is not a cart answer; fulfilment not recorded", "shop", shop, "order", f.OrderID, "err", err)
 		return nil
 	}
-	lines := fulfillmentRecords(&f, &p, compiled.Location())
+	lines := fulfillmentRecords(shipmentOf(&f), &p, compiled.Location())
 	if len(lines) == 0 {
 		return nil
 	}
@@ -171,18 +171,47 @@ func (s *Server) onFulfillment(ctx context.Context, shop string, body []byte) er
 	return nil
 }
 
-// fulfillmentRecords makes one health.Record per fulfilled line that the
-// promise names, matched by variant, else by product.
-func fulfillmentRecords(f *fulfillmentPayload, p *frozenPromise, loc *time.Location) []health.Record {
-	var delivered *delivery.Date
+// shipment is one fulfilment as both of its sources give it, the webhook's
+// REST payload and the backfill's bulk query, so that they make the same
+// records.
+type shipment struct {
+	ID, OrderID int64
+	CreatedAt   time.Time
+	DeliveredAt *time.Time // when the carrier delivered, if Shopify knows
+	Lines       []shippedLine
+}
+
+// shippedLine is an order line a fulfilment covered.
+type shippedLine struct {
+	ID                   int64
+	ProductID, VariantID *int64
+}
+
+// shipmentOf is a fulfilment webhook's payload as a shipment.
+func shipmentOf(f *fulfillmentPayload) *shipment {
+	sh := &shipment{ID: f.ID, OrderID: f.OrderID, CreatedAt: f.CreatedAt}
 	if f.ShipmentStatus != nil && *f.ShipmentStatus == "delivered" && !f.UpdatedAt.IsZero() {
 		// The REST payload has no delivered-at: the update that says
 		// "delivered" is the day Shopify learnt it.
-		d := health.ShipDate(f.UpdatedAt, loc)
+		at := f.UpdatedAt
+		sh.DeliveredAt = &at
+	}
+	for _, li := range f.LineItems {
+		sh.Lines = append(sh.Lines, shippedLine{ID: li.ID, ProductID: li.ProductID, VariantID: li.VariantID})
+	}
+	return sh
+}
+
+// fulfillmentRecords makes one health.Record per fulfilled line that the
+// promise names, matched by variant, else by product.
+func fulfillmentRecords(f *shipment, p *frozenPromise, loc *time.Location) []health.Record {
+	var delivered *delivery.Date
+	if f.DeliveredAt != nil {
+		d := health.ShipDate(*f.DeliveredAt, loc)
 		delivered = &d
 	}
 	var out []health.Record
-	for _, li := range f.LineItems {
+	for _, li := range f.Lines {
 		line := promiseLine(p, li.VariantID, li.ProductID)
 		if line == nil || line.Processing == nil || line.Ships == nil || line.Delivery == nil {
 			continue
