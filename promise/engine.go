@@ -66,13 +66,20 @@ type CartLine struct {
 	Quantity  int
 }
 
+// shopRoute is the shop's compiled settings and the route to dest: what
+// every answer starts from.
+func (e *Engine) shopRoute(ctx context.Context, domain string, dest delivery.Destination) (*delivery.Shop, delivery.Route, error) {
+	shop, err := e.Shops.Shop(ctx, domain)
+	if err != nil {
+		return nil, delivery.Route{}, err
+	}
+	route, err := shop.Route(dest)
+	return shop, route, err
+}
+
 // Product answers a ProductRequest at now.
 func (e *Engine) Product(ctx context.Context, req ProductRequest, now time.Time) (*ProductAnswer, error) {
-	shop, err := e.Shops.Shop(ctx, req.Shop)
-	if err != nil {
-		return nil, err
-	}
-	route, err := shop.Route(req.Dest)
+	shop, route, err := e.shopRoute(ctx, req.Shop, req.Dest)
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +103,7 @@ func (e *Engine) Product(ctx context.Context, req ProductRequest, now time.Time)
 // Cart answers a CartRequest at now. Unknown lines are reported in the
 // answer, never as an error of the whole cart.
 func (e *Engine) Cart(ctx context.Context, req CartRequest, now time.Time) (*CartAnswer, error) {
-	shop, err := e.Shops.Shop(ctx, req.Shop)
-	if err != nil {
-		return nil, err
-	}
-	route, err := shop.Route(req.Dest)
+	shop, route, err := e.shopRoute(ctx, req.Shop, req.Dest)
 	if err != nil {
 		return nil, err
 	}
