@@ -66,6 +66,8 @@ type execution struct {
 	shop   *shopState
 	vars   map[string]any
 	errors []gqlError
+	// bulk is set while a bulk query runs: connections have no page limit.
+	bulk bool
 }
 
 // orderedObject is a JSON object whose keys keep the query's order, as

@@ -142,13 +142,24 @@ func (queryRoot) field(ec *execution, name string, args map[string]any) (any, er
 		if err := ec.need(name, "read_orders", "read_marketplace_orders"); err != nil {
 			return nil, err
 		}
-		// The fake keeps no orders: an order is known once a metafield
-		// was set on it (orders/create's leadtime.promise).
+		// An order is one added with AddOrder, or one known only by a
+		// metafield set on it (orders/create's leadtime.promise).
 		id, _ := args["id"].(string)
-		if res, _, ok := parseGID(id); !ok || res != "Order" || st.metafields[id] == nil {
+		res, num, ok := parseGID(id)
+		if o := st.orders[num]; ok && res == "Order" && o != nil {
+			return ec.orderObj(o), nil
+		}
+		if !ok || res != "Order" || st.metafields[id] == nil {
 			return nil, nil
 		}
 		return mapObj{"Order", map[string]any{"id": id, "metafield": ec.metafield(id)}}, nil
+	case "orders":
+		if err := ec.need(name, "read_orders", "read_marketplace_orders"); err != nil {
+			return nil, err
+		}
+		return ec.orders(args)
+	case "bulkOperation", "currentBulkOperation":
+		return ec.bulkOperationField(name, args)
 	case "deliveryPromiseSettings":
 		if err := ec.need(name, "read_shipping", "read_shop_promise_program"); err != nil {
 			return nil, err
@@ -192,6 +203,14 @@ func (ec *execution) node(g string) object {
 				}
 			}
 		}
+	case "Order":
+		if o := st.orders[id]; o != nil {
+			return ec.orderObj(o)
+		}
+	case "BulkOperation":
+		if op := st.bulkOp(id); op != nil {
+			return ec.srv.bulkOperationObj(op)
+		}
 	case "Collection":
 		for h, cid := range st.collections {
 			if cid == id {
@@ -218,14 +237,14 @@ func (ec *execution) product(p *Product) object {
 			for i, h := range p.Collections {
 				items[i] = ec.collection(h, ec.shop.collections[h])
 			}
-			return connection("Collection", items, args)
+			return ec.connection("Collection", items, args)
 		}),
 		"variants": resolver(func(args map[string]any) (any, error) {
 			items := make([]any, len(p.Variants))
 			for i := range p.Variants {
 				items[i] = ec.variant(p, &p.Variants[i])
 			}
-			return connection("ProductVariant", items, args)
+			return ec.connection("ProductVariant", items, args)
 		}),
 		"variantsCount": mapObj{"Count", map[string]any{"count": len(p.Variants), "precision": "EXACT"}},
 	}}
@@ -312,12 +331,17 @@ func metafieldObj(ns, key string, m *Metafield) object {
 // connection pages items as first:, last: and after: ask (the schema
 // subset leaves before: out). Its cursors are "c" and an item's index.
 func connection(node string, items []any, args map[string]any) (any, error) {
+	return page(node, items, args, 250)
+}
+
+// page is connection with at most limit items a page.
+func page(node string, items []any, args map[string]any, limit int) (any, error) {
 	first, hasFirst := asInt(args["first"])
 	last, hasLast := asInt(args["last"])
 	switch {
 	case !hasFirst && !hasLast:
 		return nil, errorf("BAD_REQUEST", "you must provide one of first or last")
-	case hasFirst && (first < 0 || first > 250), hasLast && (last < 0 || last > 250):
+	case hasFirst && (first < 0 || first > limit), hasLast && (last < 0 || last > limit):
 		return nil, errorf("BAD_REQUEST", "The first and last arguments must be between 0 and 250.")
 	}
 	if rev, _ := args["reverse"].(bool); rev {
@@ -378,6 +402,10 @@ func (mutationRoot) field(ec *execution, name string, args map[string]any) (any,
 		in, _ := args["deliveryCustomization"].(map[string]any)
 		ec.srv.mutations = append(ec.srv.mutations, Mutation{Shop: ec.shop.domain, Name: name, Input: in})
 		return ec.createDeliveryCustomization(in)
+	case "bulkOperationRunQuery":
+		q, _ := args["query"].(string)
+		ec.srv.mutations = append(ec.srv.mutations, Mutation{Shop: ec.shop.domain, Name: name, Input: q})
+		return ec.runBulkQuery(q)
 	}
 	return nil, fmt.Errorf("shopifytest: Mutation.%s is not implemented", name)
 }

@@ -186,6 +186,10 @@ type shopState struct {
 	metafields             map[string]map[string]*Metafield // owner GID → "ns.key" →
 	available              float64
 	refilled               time.Time
+	// orders are those added with AddOrder (orders.go); bulkOps the
+	// shop's bulk operations, oldest first (bulk.go).
+	orders  map[int64]*storedOrder
+	bulkOps []*bulkOp
 }
 
 // Server is the fake Admin API. Create it with NewServer.
@@ -207,6 +211,7 @@ type Server struct {
 	retryAfter time.Duration
 	nextID     int64
 	now        func() time.Time
+	bulkFiles  map[string][]byte // a bulk operation's JSONL by its URL's opaque name
 }
 
 // grant is an authorization code waiting to be exchanged.
@@ -562,6 +567,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.serveAccessToken(w, r)
+	case strings.HasPrefix(r.URL.Path, "/bulk/"):
+		s.serveBulkFile(w, r)
 	case strings.HasPrefix(r.URL.Path, "/admin/api/") && strings.HasSuffix(r.URL.Path, "/graphql.json"):
 		s.mu.Lock()
 		s.calls++
