@@ -121,11 +121,9 @@ func checkBulkQuery(set ast.SelectionSet) string {
 					msg = "Queries that contain a connection field within a list field are not currently supported."
 				case depth+1 > maxBulkDepth:
 					msg = fmt.Sprintf("Bulk queries cannot contain connections with a nesting depth greater than %d.", maxBulkDepth)
-				case depth > 0 && !selectsID(f):
-					msg = ""
 				}
 				for _, n := range nodeSets(f) {
-					if depth+1 < maxBulkDepth+1 && hasConnection(n) && !selectsPlainID(n) {
+					if msg == "" && hasConnection(n) && !selectsPlainID(n) {
 						msg = fmt.Sprintf("The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'Node' type. Connection field: '%s'", f.Name)
 					}
 					walk(n, depth+1, inList)
@@ -148,8 +146,6 @@ func checkBulkQuery(set ast.SelectionSet) string {
 	}
 	return ""
 }
-
-func selectsID(*ast.Field) bool { return true }
 
 func isConnection(f *ast.Field) bool {
 	return f.Definition != nil && strings.HasSuffix(f.Definition.Type.Name(), "Connection") && f.Definition.Type.Elem == nil
