@@ -293,8 +293,12 @@ var documents = map[string]string{
 	"MutationMetafieldDefinitions": mutationMetafieldDefinitions,
 	"MutationMetafieldDefinition":  mutationMetafieldDefinition,
 	"MutationMetafieldsSet":        mutationMetafieldsSet,
-	// in order.go and delivery_customization.go
+	// in order.go, bulk.go and delivery_customization.go
 	"QueryOrderPromise":                   queryOrderPromise,
+	"QueryBulkOrders":                     queryBulkOrders,
+	"MutationBulkRunQuery":                mutationBulkRunQuery,
+	"QueryBulkOperation":                  queryBulkOperation,
+	"QueryOrderFulfillmentLines":          queryOrderFulfillmentLines,
 	"QueryDeliveryCustomizations":         queryDeliveryCustomizations,
 	"MutationDeliveryCustomizationCreate": mutationDeliveryCustomizationCreate,
 }

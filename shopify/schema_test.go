@@ -302,6 +302,9 @@ func TestFakeAnswersHaveShopifyShapes(t *testing.T) {
 	if err := newClient(t, srv, Options{}).SetMetafields(t.Context(), settings); err != nil {
 		t.Fatal(err)
 	}
+	for _, o := range backfillOrders {
+		srv.AddOrder(testShop, o)
+	}
 	cases := []struct {
 		name string
 		doc  string
@@ -332,6 +335,10 @@ func TestFakeAnswersHaveShopifyShapes(t *testing.T) {
 		}}},
 		{"order promise", queryOrderPromise, map[string]any{"id": GID("Order", 5)}},
 		{"unknown order", queryOrderPromise, map[string]any{"id": GID("Order", 6)}},
+		{"bulk orders", mutationBulkRunQuery, map[string]any{"query": strings.Replace(queryBulkOrders, bulkSince, "2026-11-01", 1)}},
+		{"bulk orders again (in progress)", mutationBulkRunQuery, map[string]any{"query": strings.Replace(queryBulkOrders, bulkSince, "2026-11-01", 1)}},
+		{"unknown bulk operation", queryBulkOperation, map[string]any{"id": GID("BulkOperation", 999999)}},
+		{"order fulfillment lines", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 52)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -167,7 +167,7 @@ func (ec *execution) orderObj(o *storedOrder) object {
 		"lineItems": resolver(func(args map[string]any) (any, error) {
 			items := make([]any, len(o.Lines))
 			for i, l := range o.Lines {
-				items[i] = ec.lineItem(l)
+				items[i] = ec.lineItem(l, unfulfilled(o, l))
 			}
 			return ec.connection("LineItem", items, args)
 		}),
@@ -188,7 +188,24 @@ func (ec *execution) orderObj(o *storedOrder) object {
 	}}
 }
 
-func (ec *execution) lineItem(l OrderLine) object {
+// unfulfilled is how much of line l no shipped fulfilment covers: a
+// fulfilment ships its lines whole, and a cancelled or failed one ships
+// nothing.
+func unfulfilled(o *storedOrder, l OrderLine) int {
+	for _, f := range o.Fulfillments {
+		if f.Status != "" && f.Status != "SUCCESS" {
+			continue
+		}
+		for _, fl := range fulfilledLines(o, f) {
+			if fl.ID == l.ID {
+				return 0
+			}
+		}
+	}
+	return l.Quantity
+}
+
+func (ec *execution) lineItem(l OrderLine, unfulfilled int) object {
 	var product, variant any
 	if p := ec.shop.products[l.ProductID]; p != nil {
 		product = ec.product(p)
@@ -208,7 +225,8 @@ func (ec *execution) lineItem(l OrderLine) object {
 		}
 	}
 	return mapObj{"LineItem", map[string]any{
-		"id": gid("LineItem", l.ID), "quantity": l.Quantity, "product": product, "variant": variant,
+		"id": gid("LineItem", l.ID), "quantity": l.Quantity, "unfulfilledQuantity": unfulfilled,
+		"product": product, "variant": variant,
 	}}
 }
 
@@ -229,7 +247,7 @@ func (ec *execution) fulfillment(o *storedOrder, f Fulfillment) object {
 			for i, l := range lines {
 				items[i] = mapObj{"FulfillmentLineItem", map[string]any{
 					"id":       gid("FulfillmentLineItem", o.fulfillmentLineIDs[[2]int64{f.ID, l.ID}]),
-					"lineItem": ec.lineItem(l),
+					"lineItem": ec.lineItem(l, unfulfilled(o, l)),
 					"quantity": l.Quantity,
 				}}
 			}
