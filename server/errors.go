@@ -61,6 +61,8 @@ var errorKinds = []struct {
 	{store.ErrConflict, http.StatusPreconditionFailed, "stale_settings"},
 	{ErrPreconditionRequired, http.StatusPreconditionRequired, "precondition_required"},
 	{ErrNoShopify, http.StatusConflict, "no_shopify_connection"},
+	{ErrBackfillRunning, http.StatusConflict, "backfill_running"},
+	{ErrShopifyUnavailable, http.StatusServiceUnavailable, "shopify_unavailable"},
 	{delivery.ErrUnknownProduct, http.StatusNotFound, ""},
 	{delivery.ErrUnknownVariant, http.StatusNotFound, ""},
 	{promise.ErrShopNotInstalled, http.StatusNotFound, ""},

@@ -53,6 +53,7 @@ func (s *Server) webhookHandlers() map[string]func(ctx context.Context, shop str
 		"orders/create":           s.onOrderCreate,
 		"fulfillments/create":     s.onFulfillment,
 		"fulfillments/update":     s.onFulfillment,
+		"bulk_operations/finish":  s.onBulkFinished,
 		"app/uninstalled":         s.onUninstalled,
 		"shop/redact":             s.onShopRedact,
 		"customers/data_request":  noCustomerData,

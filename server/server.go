@@ -242,6 +242,7 @@ func (s *Server) router() *gin.Engine {
 	r.HEAD("/feeds/google/:token/:file", s.handleFeed())
 
 	admin.GET("/health", s.handleAdminHealth())
+	admin.POST("/health/backfill", s.handleAdminBackfill())
 
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())

@@ -134,7 +134,8 @@ func usesCollections(shop *delivery.Shop) bool {
 // Install keeps a shop's offline token and prepares the shop: the
 // metafield definitions merchants edit processing time with, and, the
 // first time, settings imported from Shopify (time zone, country, locale
-// and Shopify's own processing time). It is idempotent.
+// and Shopify's own processing time). It then starts the promise-health
+// backfill of the shop's recent orders. It is idempotent.
 func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []string) error {
 	defer a.lockShop(shop)()
 	a.tokens.Delete(shop) // the new token, not one read before
@@ -165,6 +166,11 @@ func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []s
 	a.Shops.Forget(ctx, shop)
 	if compiled, err := a.Shops.Shop(ctx, shop); err == nil {
 		a.syncCheckoutFunction(ctx, client, compiled, a.now())
+	}
+	// Promise health starts from the shop's recent orders, not from zero.
+	// A refusal (one already running, on a reinstall) is no install failure.
+	if _, err := a.StartBackfill(ctx, shop, a.now()); err != nil {
+		a.log().WarnContext(ctx, "promise-health backfill not started", "shop", shop, "err", err)
 	}
 	return nil
 }

@@ -1,0 +1,171 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/leadtime-app/leadtime/health"
+	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func atPtr(s string) *time.Time { t := at(s); return &t }
+
+// backfillShopOrders are two orders placed through orders/create (so they
+// carry a frozen promise) and fulfilled later: one in two parcels, the
+// second delivered; one in one parcel, shipped 23:30 UTC, which is the
+// next day in Stockholm, and delivered.
+var backfillShopOrders = []shopifytest.Order{
+	{ID: 7001, CreatedAt: at("2026-11-23T08:00:00Z"), Country: "SE",
+		Lines: []shopifytest.OrderLine{
+			{ID: 70011, ProductID: sweaterID, VariantID: sweaterVariant, Quantity: 1},
+			{ID: 70012, ProductID: towelID, VariantID: towelVariant, Quantity: 2},
+		},
+		Fulfillments: []shopifytest.Fulfillment{
+			{ID: 80011, CreatedAt: at("2026-11-25T08:00:00Z"), LineIDs: []int64{70012}},
+			{ID: 80012, CreatedAt: at("2026-12-02T15:00:00Z"), DeliveredAt: atPtr("2026-12-04T10:00:00Z"), LineIDs: []int64{70011}},
+		}},
+	{ID: 7002, CreatedAt: at("2026-11-24T08:30:00Z"), Country: "SE",
+		Lines: []shopifytest.OrderLine{{ID: 70021, ProductID: sweaterID, VariantID: sweaterVariant, Quantity: 1}},
+		Fulfillments: []shopifytest.Fulfillment{
+			{ID: 80021, CreatedAt: at("2026-12-01T23:30:00Z"), DeliveredAt: atPtr("2026-12-03T12:00:00Z")},
+		}},
+}
+
+// placeBackfillOrders places backfillShopOrders: orders/create (which
+// freezes each promise in the order's metafield), then the orders with
+// their fulfilments in the fake.
+func placeBackfillOrders(t *testing.T, e *e2e) {
+	t.Helper()
+	for _, o := range backfillShopOrders {
+		var lines []map[string]any
+		for _, l := range o.Lines {
+			lines = append(lines, map[string]any{"id": l.ID, "product_id": l.ProductID, "variant_id": l.VariantID, "quantity": l.Quantity})
+		}
+		body, _ := json.Marshal(map[string]any{
+			"id": o.ID, "name": fmt.Sprintf("#%d", o.ID), "created_at": o.CreatedAt.Format(time.RFC3339), "customer_locale": "en",
+			"line_items": lines, "shipping_address": map[string]any{"country_code": o.Country},
+			"shipping_lines": []any{map[string]any{"code": "standard"}},
+		})
+		if w := e.webhook("orders/create", e2eShop, "", body); w.Code != http.StatusOK {
+			t.Fatalf("orders/create %d: %d %s", o.ID, w.Code, w.Body)
+		}
+		e.fake.AddOrder(e2eShop, o)
+	}
+}
+
+// storedFulfillments are the shop's fulfilment records, sorted.
+func storedFulfillments(t *testing.T, e *e2e) [][]byte {
+	t.Helper()
+	recs, err := e.store.Fulfillments(context.Background(), e2eShop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(recs, bytes.Compare)
+	return recs
+}
+
+func (e *e2e) hook(t *testing.T, topic string, body []byte) {
+	t.Helper()
+	if w := e.webhook(topic, e2eShop, "", body); w.Code != http.StatusOK {
+		t.Fatalf("%s: %d %s", topic, w.Code, w.Body)
+	}
+}
+
+// sendFulfillmentWebhooks sends fulfillments/create for every fulfilment,
+// and fulfillments/update for the delivered ones, as Shopify does.
+func sendFulfillmentWebhooks(t *testing.T, e *e2e) {
+	t.Helper()
+	for _, o := range backfillShopOrders {
+		for _, f := range o.Fulfillments {
+			e.hook(t, "fulfillments/create", e.fake.FulfillmentWebhook(e2eShop, f.ID))
+			if f.DeliveredAt != nil {
+				e.hook(t, "fulfillments/update", e.fake.FulfillmentWebhook(e2eShop, f.ID))
+			}
+		}
+	}
+}
+
+// TestBackfillMatchesWebhooks: the same orders, recorded once from the
+// fulfilment webhooks and once from a bulk backfill started on the
+// settings page, make the same records, byte for byte; a second backfill
+// while one runs is refused (409); replaying the finish webhook, or the
+// fulfilment webhooks after the backfill, changes nothing.
+func TestBackfillMatchesWebhooks(t *testing.T) {
+	t.Parallel()
+	byWebhooks := newE2E(t)
+	byWebhooks.install(t, e2eShop)
+	placeBackfillOrders(t, byWebhooks)
+	sendFulfillmentWebhooks(t, byWebhooks)
+	want := storedFulfillments(t, byWebhooks)
+	if len(want) != 3 {
+		t.Fatalf("the webhooks recorded %d fulfilments, want 3", len(want))
+	}
+
+	e := newE2E(t)
+	e.install(t, e2eShop)
+	e.fake.FinishBulkOperations(e2eShop) // the install's own backfill, of no orders yet
+	placeBackfillOrders(t, e)
+	res := e.adminDo(t, http.MethodPost, "/admin/api/health/backfill", e2eShop, nil)
+	body, _ := io.ReadAll(res.Body)
+	var started struct {
+		Operation string `json:"bulk_operation"`
+		Days      int    `json:"days"`
+	}
+	if res.StatusCode != http.StatusAccepted || json.Unmarshal(body, &started) != nil || started.Operation == "" || started.Days != 90 {
+		t.Fatalf("POST /admin/api/health/backfill = %d %s, want 202 with the operation and 90 days", res.StatusCode, body)
+	}
+	res = e.adminDo(t, http.MethodPost, "/admin/api/health/backfill", e2eShop, nil)
+	body, _ = io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusConflict || !bytes.Contains(body, []byte(`"backfill_running"`)) {
+		t.Errorf("a second backfill while one runs = %d %s, want 409 backfill_running", res.StatusCode, body)
+	}
+	if got := storedFulfillments(t, e); len(got) != 0 {
+		t.Fatalf("%d records before the operation finished, want 0", len(got))
+	}
+
+	e.fake.FinishBulkOperations(e2eShop)
+	finished := e.fake.BulkFinishedWebhook(e2eShop, started.Operation)
+	e.hook(t, "bulk_operations/finish", finished)
+	got := storedFulfillments(t, e)
+	if !slices.EqualFunc(got, want, bytes.Equal) {
+		t.Errorf("the backfill recorded\n%s\nthe webhooks\n%s", bytes.Join(got, []byte("\n")), bytes.Join(want, []byte("\n")))
+	}
+	for _, rec := range got {
+		lines, err := health.DecodeFulfillment(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range lines {
+			if l.Reconstructed {
+				t.Errorf("line %+v is marked reconstructed; its order carries a frozen promise", l)
+			}
+		}
+	}
+
+	e.hook(t, "bulk_operations/finish", finished) // Shopify's retry
+	sendFulfillmentWebhooks(t, e)                 // and the webhooks, late
+	if again := storedFulfillments(t, e); !slices.EqualFunc(again, want, bytes.Equal) {
+		t.Errorf("replays changed the records:\n%s", bytes.Join(again, []byte("\n")))
+	}
+
+	// A failed operation records nothing and is no webhook failure.
+	e.hook(t, "bulk_operations/finish", []byte(`{"admin_graphql_api_id":"gid://shopify/BulkOperation/1","status":"failed","error_code":"internal_server_error","type":"query"}`))
+	if w := e.webhook("bulk_operations/finish", e2eShop, "", []byte(`{"status":"completed"}`)); w.Code != http.StatusBadRequest {
+		t.Errorf("a finish payload without an operation: %d, want 400", w.Code)
+	}
+}
