@@ -61,6 +61,9 @@ type Group struct {
 type Stats struct {
 	Lines        int `json:"lines"`
 	Fulfillments int `json:"fulfillments"`
+	// Reconstructed counts lines whose promise was quoted afterwards
+	// (orders placed before the install), not frozen at the order.
+	Reconstructed int `json:"reconstructed"`
 	// ShippedOnTime counts lines shipped on or before ships.latest (the
 	// kept promises); ShippedEarly, a part of them, before ships.earliest.
 	ShippedOnTime int     `json:"shipped_on_time"`
@@ -259,6 +262,9 @@ func newAcc(nWeeks int) *acc {
 
 func (a *acc) add(r *Record, m *Measurement, week int) {
 	a.s.Lines++
+	if r.Reconstructed {
+		a.s.Reconstructed++
+	}
 	a.fulfillments[r.FulfillmentID] = struct{}{}
 	w := &a.weeks[week]
 	w.Lines++

@@ -204,6 +204,10 @@ func TestReportOnACalendar(t *testing.T) {
 	}
 	now := instant(t, "2026-12-18T12:00:00-05:00")
 
+	// Two orders placed before the install: shipped Mon 9 Nov (before the
+	// 30-day window) and Fri 27 Nov (in it).
+	records[0].Reconstructed = true
+	records[2].Reconstructed = true
 	rep := Report(shop, records, now, Window30)
 	if got, want := fmt.Sprint(rep.From, " ", rep.To), "2026-11-19 2026-12-18"; got != want {
 		t.Errorf("window = %s, want %s", got, want)
@@ -211,6 +215,9 @@ func TestReportOnACalendar(t *testing.T) {
 	o := rep.Overall
 	if got, want := fmt.Sprint(o.Lines, o.ShippedOnTime, o.ShippedEarly, o.ShippedLate, o.Delivered, o.DeliveredOnTime), "3 2 1 1 2 1"; got != want {
 		t.Errorf("lines, on time, early, late, delivered, delivered on time = %s, want %s", got, want)
+	}
+	if got, want := o.Reconstructed, 1; got != want {
+		t.Errorf("reconstructed lines = %d, want %d (27 Nov; 9 Nov is before the window)", got, want)
 	}
 	if got, want := fmt.Sprint(o.LateBy), "[{1 1}]"; got != want {
 		t.Errorf("late by = %s, want %s", got, want)
@@ -245,8 +252,8 @@ func TestReportOnACalendar(t *testing.T) {
 	}
 
 	rep = Report(shop, records, now, Window90)
-	if got, want := fmt.Sprint(rep.Overall.Lines, rep.Overall.ShippedOnTime, rep.Overall.KeptRate), "5 3 0.6"; got != want {
-		t.Errorf("90 days: lines, on time, kept rate = %s, want %s", got, want)
+	if got, want := fmt.Sprint(rep.Overall.Lines, rep.Overall.ShippedOnTime, rep.Overall.KeptRate, rep.Overall.Reconstructed), "5 3 0.6 2"; got != want {
+		t.Errorf("90 days: lines, on time, kept rate, reconstructed = %s, want %s", got, want)
 	}
 }
 

@@ -107,6 +107,21 @@ func (e *Engine) Cart(ctx context.Context, req CartRequest, now time.Time) (*Car
 	if err != nil {
 		return nil, err
 	}
+	return e.cart(ctx, shop, route, req, now)
+}
+
+// CartWith answers a CartRequest at now with the given settings of the
+// shop rather than those served now: promise health quotes an old order
+// with the settings in force when it was placed (shops.Versions).
+func (e *Engine) CartWith(ctx context.Context, shop *delivery.Shop, req CartRequest, now time.Time) (*CartAnswer, error) {
+	route, err := shop.Route(req.Dest)
+	if err != nil {
+		return nil, err
+	}
+	return e.cart(ctx, shop, route, req, now)
+}
+
+func (e *Engine) cart(ctx context.Context, shop *delivery.Shop, route delivery.Route, req CartRequest, now time.Time) (*CartAnswer, error) {
 	items, stale, err := e.cartItems(ctx, shop, req.Lines)
 	if err != nil {
 		return nil, err

@@ -110,14 +110,17 @@ func (s *Server) onBulkFinished(ctx context.Context, shop string, body []byte) e
 	if err != nil {
 		return fmt.Errorf("backfill %s: %w", p.ID, err)
 	}
-	recs, stats := backfillRecords(orders, compiled.Location())
+	recs, stats, err := s.backfillRecords(ctx, shop, orders, compiled.Location())
+	if err != nil {
+		return fmt.Errorf("backfill %s: %w", p.ID, err)
+	}
 	changed, err := fs.PutFulfillments(ctx, shop, recs)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errTransient, err)
 	}
 	s.log.InfoContext(ctx, "backfill recorded", "shop", shop, "operation", p.ID,
 		"orders", len(orders), "fulfillments", len(recs), "new_or_changed", changed,
-		"without_promise", stats.withoutPromise)
+		"reconstructed", stats.reconstructed, "unmeasured", stats.unmeasured)
 	return nil
 }
 
@@ -138,33 +141,42 @@ func transientIfShopify(err error) error {
 	return err
 }
 
-// backfillStats counts what a backfill could not measure.
-type backfillStats struct{ withoutPromise int }
+// backfillStats counts what a backfill found.
+type backfillStats struct{ reconstructed, unmeasured int }
 
-// backfillRecords makes the records of every shipped fulfilment of orders
-// that carry a frozen promise, exactly as the fulfilment webhooks would
-// have (the same shipment, the same fulfillmentRecords).
-func backfillRecords(orders []shopify.BackfillOrder, loc *time.Location) (map[int64][]byte, backfillStats) {
+// backfillRecords makes the records of every shipped fulfilment of the
+// orders, exactly as the fulfilment webhooks would have (the same
+// shipment, the same promise, the same fulfillmentRecords).
+func (s *Server) backfillRecords(ctx context.Context, shop string, orders []shopify.BackfillOrder, loc *time.Location) (map[int64][]byte, backfillStats, error) {
 	recs := map[int64][]byte{}
 	var stats backfillStats
+	op := &orderPromises{s: s, shop: shop}
 	for i := range orders {
 		o := &orders[i]
-		var p frozenPromise
-		if len(o.Promise) == 0 || json.Unmarshal(o.Promise, &p) != nil {
-			stats.withoutPromise++
-			continue
-		}
 		for _, sh := range shipmentsOf(o) {
-			lines := fulfillmentRecords(sh, &p, loc)
+			p, reconstructed, err := op.of(ctx, o.Promise, o.CreatedAt, o.Country, sh.Lines)
+			if err != nil {
+				return nil, stats, fmt.Errorf("order %d: %w", o.ID, err)
+			}
+			lines := []health.Record(nil)
+			if p != nil {
+				lines = fulfillmentRecords(sh, p, reconstructed, loc)
+			}
 			if len(lines) == 0 {
+				stats.unmeasured++
 				continue
 			}
-			if rec, err := health.EncodeFulfillment(lines); err == nil {
-				recs[sh.ID] = rec
+			if reconstructed {
+				stats.reconstructed++
 			}
+			rec, err := health.EncodeFulfillment(lines)
+			if err != nil {
+				return nil, stats, err
+			}
+			recs[sh.ID] = rec
 		}
 	}
-	return recs, stats
+	return recs, stats, nil
 }
 
 // shipmentsOf are an order's fulfilments that shipped, each with the lines

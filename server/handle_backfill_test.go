@@ -46,6 +46,12 @@ var backfillShopOrders = []shopifytest.Order{
 		}},
 }
 
+// preInstallOrder was placed before the install: no orders/create, so no
+// frozen promise. Its records are reconstructed, from either source alike.
+var preInstallOrder = shopifytest.Order{ID: 7003, CreatedAt: at("2026-11-20T10:00:00Z"), Country: "DE",
+	Lines:        []shopifytest.OrderLine{{ID: 70031, ProductID: towelID, VariantID: towelVariant, Quantity: 1}},
+	Fulfillments: []shopifytest.Fulfillment{{ID: 80031, CreatedAt: at("2026-11-23T12:00:00Z")}}}
+
 // placeBackfillOrders places backfillShopOrders: orders/create (which
 // freezes each promise in the order's metafield), then the orders with
 // their fulfilments in the fake.
@@ -66,6 +72,7 @@ func placeBackfillOrders(t *testing.T, e *e2e) {
 		}
 		e.fake.AddOrder(e2eShop, o)
 	}
+	e.fake.AddOrder(e2eShop, preInstallOrder)
 }
 
 // storedFulfillments are the shop's fulfilment records, sorted.
@@ -90,7 +97,7 @@ func (e *e2e) hook(t *testing.T, topic string, body []byte) {
 // and fulfillments/update for the delivered ones, as Shopify does.
 func sendFulfillmentWebhooks(t *testing.T, e *e2e) {
 	t.Helper()
-	for _, o := range backfillShopOrders {
+	for _, o := range append(slices.Clone(backfillShopOrders), preInstallOrder) {
 		for _, f := range o.Fulfillments {
 			e.hook(t, "fulfillments/create", e.fake.FulfillmentWebhook(e2eShop, f.ID))
 			if f.DeliveredAt != nil {
@@ -112,8 +119,8 @@ func TestBackfillMatchesWebhooks(t *testing.T) {
 	placeBackfillOrders(t, byWebhooks)
 	sendFulfillmentWebhooks(t, byWebhooks)
 	want := storedFulfillments(t, byWebhooks)
-	if len(want) != 3 {
-		t.Fatalf("the webhooks recorded %d fulfilments, want 3", len(want))
+	if len(want) != 4 {
+		t.Fatalf("the webhooks recorded %d fulfilments, want 4", len(want))
 	}
 
 	e := newE2E(t)
@@ -145,16 +152,31 @@ func TestBackfillMatchesWebhooks(t *testing.T) {
 	if !slices.EqualFunc(got, want, bytes.Equal) {
 		t.Errorf("the backfill recorded\n%s\nthe webhooks\n%s", bytes.Join(got, []byte("\n")), bytes.Join(want, []byte("\n")))
 	}
+	reconstructed := 0
 	for _, rec := range got {
 		lines, err := health.DecodeFulfillment(rec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, l := range lines {
+			if wantR := l.OrderID == preInstallOrder.ID; l.Reconstructed != wantR {
+				t.Errorf("order %d line %d: reconstructed = %v, want %v", l.OrderID, l.LineItemID, l.Reconstructed, wantR)
+			}
 			if l.Reconstructed {
-				t.Errorf("line %+v is marked reconstructed; its order carries a frozen promise", l)
+				reconstructed++
+				// Quoted at its createdAt, Fri 20 Nov 11:00 in Stockholm,
+				// with the shop default of 2 processing days: day0 is Fri
+				// 20, so it ships by Tue 24 (Mon 23 is the first day, Tue
+				// 24 the second); it shipped Mon 23 Nov, early.
+				if !l.OrderedAt.Equal(preInstallOrder.CreatedAt) || l.Country != "DE" || l.Source != "default" ||
+					l.ShippedOn.String() != "2026-11-23" || l.Ships.Earliest.String() != "2026-11-24" || l.Ships.Latest.String() != "2026-11-24" {
+					t.Errorf("reconstructed line %+v: want ordered %s, DE, the default, ships 2026-11-24, shipped 2026-11-23", l, preInstallOrder.CreatedAt)
+				}
 			}
 		}
+	}
+	if reconstructed != 1 {
+		t.Errorf("%d reconstructed lines, want 1 (order %d)", reconstructed, preInstallOrder.ID)
 	}
 
 	e.hook(t, "bulk_operations/finish", finished) // Shopify's retry

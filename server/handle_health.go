@@ -142,22 +142,23 @@ func (s *Server) onFulfillment(ctx context.Context, shop string, body []byte) er
 	if err != nil {
 		return fmt.Errorf("fulfillment %d: %w", f.ID, err)
 	}
-	doc, err := client.OrderPromise(ctx, f.OrderID)
+	order, err := client.Order(ctx, f.OrderID)
 	if errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable) {
 		return fmt.Errorf("fulfillment %d: %w: %v", f.ID, errTransient, err)
 	}
 	if err != nil {
 		return fmt.Errorf("fulfillment %d: %w", f.ID, err)
 	}
-	if doc == nil {
+	if order == nil {
 		return nil
 	}
-	var p frozenPromise
-	if err := json.Unmarshal(doc, &p); err != nil {
-		s.log.WarnContext(ctx, "order promise is not a cart answer; fulfilment not recorded", "shop", shop, "order", f.OrderID, "err", err)
-		return nil
+	sh := shipmentOf(&f)
+	op := &orderPromises{s: s, shop: shop}
+	p, reconstructed, err := op.of(ctx, order.Promise, order.CreatedAt, order.Country, sh.Lines)
+	if err != nil || p == nil {
+		return err
 	}
-	lines := fulfillmentRecords(shipmentOf(&f), &p, compiled.Location())
+	lines := fulfillmentRecords(sh, p, reconstructed, compiled.Location())
 	if len(lines) == 0 {
 		return nil
 	}
@@ -203,8 +204,9 @@ func shipmentOf(f *fulfillmentPayload) *shipment {
 }
 
 // fulfillmentRecords makes one health.Record per fulfilled line that the
-// promise names, matched by variant, else by product.
-func fulfillmentRecords(f *shipment, p *frozenPromise, loc *time.Location) []health.Record {
+// promise names, matched by variant, else by product; reconstructed says
+// the promise was not frozen but quoted afterwards (health_reconstruct.go).
+func fulfillmentRecords(f *shipment, p *frozenPromise, reconstructed bool, loc *time.Location) []health.Record {
 	var delivered *delivery.Date
 	if f.DeliveredAt != nil {
 		d := health.ShipDate(*f.DeliveredAt, loc)
@@ -224,10 +226,11 @@ func fulfillmentRecords(f *shipment, p *frozenPromise, loc *time.Location) []hea
 			OrderedAt:  p.QuotedAt,
 			Processing: delivery.Days{Min: line.Processing.MinDays, Max: line.Processing.MaxDays},
 			ShipsOn:    line.Processing.ShipsOn, Backorder: line.Processing.Backorder,
-			Ships:       health.Window{Earliest: line.Ships.Earliest, Latest: line.Ships.Latest},
-			Delivery:    health.Window{Earliest: line.Delivery.Earliest, Latest: line.Delivery.Latest},
-			ShippedOn:   health.ShipDate(f.CreatedAt, loc),
-			DeliveredOn: delivered,
+			Ships:         health.Window{Earliest: line.Ships.Earliest, Latest: line.Ships.Latest},
+			Delivery:      health.Window{Earliest: line.Delivery.Earliest, Latest: line.Delivery.Latest},
+			ShippedOn:     health.ShipDate(f.CreatedAt, loc),
+			DeliveredOn:   delivered,
+			Reconstructed: reconstructed,
 		}
 		if r.Validate() == nil {
 			out = append(out, r)

@@ -172,21 +172,56 @@ func (s *Server) onShopUpdate(ctx context.Context, shop string, _ []byte) error 
 
 // orderPayload is the part of orders/create Leadtime reads.
 type orderPayload struct {
-	ID             int64     `json:"id"`
-	Name           string    `json:"name"` // "#1001": the order's number, not personal
-	CreatedAt      time.Time `json:"created_at"`
-	CustomerLocale string    `json:"customer_locale"`
-	LineItems      []struct {
-		ProductID *int64 `json:"product_id"`
-		VariantID *int64 `json:"variant_id"`
-		Quantity  int    `json:"quantity"`
-	} `json:"line_items"`
+	ID              int64         `json:"id"`
+	Name            string        `json:"name"` // "#1001": the order's number, not personal
+	CreatedAt       time.Time     `json:"created_at"`
+	CustomerLocale  string        `json:"customer_locale"`
+	LineItems       []orderedLine `json:"line_items"`
 	ShippingAddress *struct {
 		CountryCode string `json:"country_code"`
 	} `json:"shipping_address"`
 	ShippingLines []struct {
 		Code string `json:"code"`
 	} `json:"shipping_lines"`
+}
+
+// orderedLine is a line of an order: what a quote reads of it.
+type orderedLine struct {
+	ProductID *int64 `json:"product_id"`
+	VariantID *int64 `json:"variant_id"`
+	Quantity  int    `json:"quantity"`
+}
+
+// orderRequest is the cart request that quotes an order: its lines that
+// ship, to its country (the method is the shop's default: an order's
+// shipping line names a rate, not one of the shop's methods).
+func orderRequest(shop, locale, country string, lines []orderedLine) promise.CartRequest {
+	req := promise.CartRequest{Shop: shop, Locale: locale}
+	if delivery.KnownCountry(country) {
+		req.Dest.Country = country
+	}
+	for _, li := range lines {
+		if li.VariantID == nil || *li.VariantID <= 0 {
+			continue // a custom line, a tip or a gift card: nothing to ship
+		}
+		line := promise.CartLine{VariantID: *li.VariantID, Quantity: max(li.Quantity, 1)}
+		if li.ProductID != nil {
+			line.ProductID = *li.ProductID
+		}
+		req.Lines = append(req.Lines, line)
+	}
+	return req
+}
+
+// quoteOrder quotes an order's request, for the shop's own country when
+// its destination is not served: a promise rather than none.
+func quoteOrder(req promise.CartRequest, quote func(promise.CartRequest) (*promise.CartAnswer, error)) (*promise.CartAnswer, error) {
+	answer, err := quote(req)
+	if errors.Is(err, delivery.ErrCountryNotServed) || errors.Is(err, delivery.ErrUnknownMethod) {
+		req.Dest = delivery.Destination{}
+		answer, err = quote(req)
+	}
+	return answer, err
 }
 
 // onOrderCreate freezes the promise quoted for the order, as of its
@@ -225,28 +260,17 @@ func (s *Server) writePromise(ctx context.Context, shop string, o *orderPayload)
 	case len(frozen) > 0:
 		return nil
 	}
-	req := promise.CartRequest{Shop: shop, Locale: o.CustomerLocale}
-	if o.ShippingAddress != nil && delivery.KnownCountry(o.ShippingAddress.CountryCode) {
-		req.Dest.Country = o.ShippingAddress.CountryCode
+	var country string
+	if o.ShippingAddress != nil {
+		country = o.ShippingAddress.CountryCode
 	}
-	for _, li := range o.LineItems {
-		if li.VariantID == nil || *li.VariantID <= 0 {
-			continue // a custom line, a tip or a gift card: nothing to ship
-		}
-		line := promise.CartLine{VariantID: *li.VariantID, Quantity: max(li.Quantity, 1)}
-		if li.ProductID != nil {
-			line.ProductID = *li.ProductID
-		}
-		req.Lines = append(req.Lines, line)
-	}
+	req := orderRequest(shop, o.CustomerLocale, country, o.LineItems)
 	if len(req.Lines) == 0 {
 		return nil
 	}
-	answer, err := s.engine.Cart(ctx, req, o.CreatedAt)
-	if errors.Is(err, delivery.ErrCountryNotServed) || errors.Is(err, delivery.ErrUnknownMethod) {
-		req.Dest = delivery.Destination{} // quote for the shop's own country rather than nothing
-		answer, err = s.engine.Cart(ctx, req, o.CreatedAt)
-	}
+	answer, err := quoteOrder(req, func(req promise.CartRequest) (*promise.CartAnswer, error) {
+		return s.engine.Cart(ctx, req, o.CreatedAt)
+	})
 	if err != nil {
 		return fmt.Errorf("quoting order %d: %w", o.ID, err)
 	}

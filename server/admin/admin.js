@@ -1257,6 +1257,24 @@
         ' ', h('span', { class: 'muted' }, `ordered ${fmtDateTime(o.created_at)}`)))));
   }
 
+  // A backfill runs in Shopify's background; its records arrive with
+  // bulk_operations/finish, so the page only says it started.
+  async function startBackfill() {
+    const status = $('health-backfill-status');
+    const button = $('health-backfill');
+    button.disabled = true;
+    try {
+      const res = await api('POST', '/admin/api/health/backfill');
+      status.textContent = res.ok
+        ? `Shopify is gathering the orders of the last ${res.data.days} days. The report fills in when it is done, usually within minutes.`
+        : errorMessage(res);
+    } catch (err) {
+      status.textContent = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async function loadHealth() {
     const status = $('health-status');
     let res;
@@ -1273,7 +1291,7 @@
     const rep = res.data;
     const o = rep.overall;
     status.textContent = o.lines
-      ? `${o.shipped_on_time} of ${o.lines} order lines shipped on time (${pct(o.kept_rate)}) from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)}${o.delivered ? `; ${o.delivered_on_time} of ${o.delivered} delivered ones arrived on time (${pct(o.delivered_kept_rate)})` : ''}.`
+      ? `${o.shipped_on_time} of ${o.lines} order lines shipped on time (${pct(o.kept_rate)}) from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)}${o.delivered ? `; ${o.delivered_on_time} of ${o.delivered} delivered ones arrived on time (${pct(o.delivered_kept_rate)})` : ''}.${o.reconstructed ? ` ${o.reconstructed} of the lines were ordered before Leadtime froze a promise: theirs is reconstructed from the settings of the day.` : ''}`
       : `Nothing shipped from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)} with a Leadtime promise yet.`;
     renderAtRisk(rep.at_risk);
     renderSuggestions(rep.suggestions);
@@ -1301,6 +1319,10 @@
     loadFunctionStatus();
     loadFeedToken(false);
     for (const r of document.querySelectorAll('input[name=health-window]')) r.addEventListener('change', () => { healthWindow = Number(r.value); loadHealth(); });
+    if (cfg.shopify) {
+      $('health-backfill-row').hidden = false;
+      $('health-backfill').addEventListener('click', startBackfill);
+    }
     loadHealth();
   }
 
