@@ -311,9 +311,9 @@ var forloopKeys = []string{"first", "last", "index", "index0", "rindex", "rindex
 // checkNames reports the first unknown variable or filter: a variable
 // must be the template's own or in scope.
 func (t tokens) checkNames(scope *Scope) error {
-	var known map[string]any
+	var tree map[string]any
 	if scope != nil {
-		known = scope.tree
+		tree = scope.tree
 	}
 	defined := t.definedNames()
 	filterList := filterNames()
@@ -334,7 +334,7 @@ func (t tokens) checkNames(scope *Scope) error {
 			}
 		}
 		for _, r := range refs {
-			if msg := checkPath(r.path, defined, known); msg != "" {
+			if msg := checkPath(r.path, defined, tree); msg != "" {
 				err = t.errorAt(base+r.pos, "%s", msg)
 				return
 			}
