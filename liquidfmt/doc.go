@@ -1,6 +1,6 @@
 // Package liquidfmt formats numbers and dates as Shopify's Liquid
 // (ruby-liquid 5.4) does, for the two Liquid renderers of this module: the
-// merchant's message templates (package message) and the theme app
+// merchant's message templates (package liquidsandbox) and the theme app
 // extension's blocks rendered for the demo (extensions/leadtime-theme).
 // Sharing it means a filter says the same in both, and the same as in the
 // shop's own Liquid.

@@ -5,7 +5,8 @@
 // Built-in texts exist for en, en-GB, sv, de, fr, es, nl, da, nb and fi,
 // with CLDR plurals and localized dates. A merchant can override any kind
 // of message per locale with a Liquid template (Settings.Messages), which
-// is rendered in a sandbox; see Variables for what a template can use.
+// package liquidsandbox checks and renders; see Variables for what a
+// template can use.
 //
 // Every text is computed from an answer and the shop's civil date
 // (Answer.Today): nothing here reads a clock.

@@ -355,3 +355,12 @@ func checkFilled(t *testing.T, tag string, l lang) {
 		}
 	}
 }
+
+func BenchmarkBuiltinMessage(b *testing.B) {
+	sat := date(2026, time.November, 28)
+	a := answer(sat, date(2026, time.December, 7), date(2026, time.December, 10), date(2026, time.December, 8), date(2026, time.December, 15))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = ForAnswer(a, "sv")
+	}
+}

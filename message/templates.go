@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 	"weak"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/liquidsandbox"
 )
 
 // A shop's templates are compiled once per settings document, not per
@@ -50,7 +52,7 @@ type problem struct{ path, message string }
 // templateEntry is one template, or why it could not be compiled.
 type templateEntry struct {
 	path   string // messages.sv.product
-	tmpl   *Template
+	tmpl   *liquidsandbox.Template
 	err    error
 	logged atomic.Bool
 }
@@ -101,7 +103,7 @@ func compileTemplates(messages map[string]map[string]string) *templateSet {
 				continue
 			}
 			e := &templateEntry{path: path}
-			e.tmpl, e.err = ParseTemplate(messages[locale][kind])
+			e.tmpl, e.err = liquidsandbox.ParseTemplate(messages[locale][kind], scope)
 			if e.err == nil {
 				e.err = trialRender(e.tmpl, Kind(kind))
 			}
@@ -119,9 +121,9 @@ func compileTemplates(messages map[string]map[string]string) *templateSet {
 // template that fails on a typical answer (a division by zero) is
 // rejected when it is saved rather than skipped on the storefront. It is
 // not what keeps a template safe: one render takes one branch, so the
-// analysis in ParseTemplate judges every branch, and the render's own
+// analysis in liquidsandbox.ParseTemplate judges every branch, and the render's own
 // limits bound whatever the analysis cannot know.
-func trialRender(t *Template, kind Kind) error {
+func trialRender(t *liquidsandbox.Template, kind Kind) error {
 	l := &english
 	s := sampleSubject()
 	_, err := t.Render(bindings(l, &s, "example.myshopify.com", kind != KindEmail))
@@ -190,5 +192,8 @@ func customize(st *delivery.Settings, l *lang, s *subject, m Message) Message {
 // oneLine makes a template's output one line of text: a message is a line,
 // and a template written over several lines for readability should not
 // show its line breaks and indentation.
-// Only ASCII whitespace is collapsed: a French no-break space is meant.
-func oneLine(s string) string { return strings.Join(strings.FieldsFunc(s, isRubySpace), " ") }
+// Only ASCII whitespace is collapsed (what Ruby's strip removes, but NUL):
+// a French no-break space is meant.
+func oneLine(s string) string { return strings.Join(strings.FieldsFunc(s, isASCIISpace), " ") }
+
+func isASCIISpace(r rune) bool { return r < utf8.RuneSelf && strings.ContainsRune(" \t\n\v\f\r", r) }

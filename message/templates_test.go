@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/liquidsandbox"
 )
 
 const shopYAML = `
@@ -82,7 +83,7 @@ messages:
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	big := strings.Repeat("x", MaxTemplateSize+1)
+	big := strings.Repeat("x", liquidsandbox.MaxTemplateSize+1)
 	if _, err := loadShop(t, "messages: {en: {product: \""+big+"\"}}"); err == nil || !strings.Contains(err.Error(), "messages.en.product: is 4097 bytes long; a message template may have at most 4096") {
 		t.Errorf("an oversized template: %v", err)
 	}

@@ -1,10 +1,10 @@
 package message
 
 import (
-	"strings"
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/liquidsandbox"
 )
 
 // Variables documents what a merchant's template can use. Every variable
@@ -50,28 +50,14 @@ type Variable struct {
 	About string
 }
 
-// The variables, as a tree for the template check: an object maps its keys
-// to their subtrees, a leaf is nil.
-var variableTree = func() map[string]any {
-	tree := map[string]any{}
-	for _, v := range Variables {
-		node := tree
-		name := v.Name
-		for {
-			head, rest, nested := strings.Cut(name, ".")
-			if !nested {
-				node[head] = nil
-				break
-			}
-			child, _ := node[head].(map[string]any)
-			if child == nil {
-				child = map[string]any{}
-				node[head] = child
-			}
-			node, name = child, rest
-		}
+// scope is Variables, for the sandbox's check that a template reads only
+// them.
+var scope = func() *liquidsandbox.Scope {
+	names := make([]string, len(Variables))
+	for i, v := range Variables {
+		names[i] = v.Name
 	}
-	return tree
+	return liquidsandbox.NewScope(names...)
 }()
 
 // bindings are the values of Variables for s, said in l. relative says

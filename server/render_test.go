@@ -317,7 +317,7 @@ func TestLiquidAnswersRenderInShopifyLiquid(t *testing.T) {
 }
 
 // msgRubyLiquid renders a batch with ruby-liquid in one process (the
-// message package's script). It fails when ruby or ruby-liquid is missing:
+// liquidsandbox package's script). It fails when ruby or ruby-liquid is missing:
 // `make test` installs them.
 func msgRubyLiquid(t *testing.T, batch []map[string]any) map[string]string {
 	t.Helper()
@@ -329,7 +329,7 @@ func msgRubyLiquid(t *testing.T, batch []map[string]any) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(ruby, filepath.Join("..", "message", "testdata", "parity.rb"))
+	cmd := exec.Command(ruby, filepath.Join("..", "liquidsandbox", "testdata", "parity.rb"))
 	cmd.Env = append(os.Environ(), "TZ=UTC", "LANG=C.UTF-8")
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer

@@ -1,4 +1,4 @@
-package message
+package liquidsandbox
 
 import (
 	"errors"
@@ -46,7 +46,7 @@ func TestAnalyze(t *testing.T) {
 		{"eight deep", strings.Repeat("{% if true %}", 8) + strings.Repeat("{% endif %}", 8), ""},
 		{"tags in raw and comments", "{% raw %}{% include 'x' %}{{ x | date: '%1000d' }}{% endraw %}{% comment %}{% for i in (1..99999) %}{% endcomment %}", ""},
 	} {
-		_, err := ParseTemplate(tc.src)
+		_, err := ParseTemplate(tc.src, testScope)
 		got := ""
 		if err != nil {
 			got = err.Error()
@@ -56,7 +56,7 @@ func TestAnalyze(t *testing.T) {
 			}
 		}
 		if got != tc.want {
-			t.Errorf("%s: ParseTemplate(%.60q) = %q, want %q", tc.name, tc.src, got, tc.want)
+			t.Errorf("%s: ParseTemplate(%.60q, testScope) = %q, want %q", tc.name, tc.src, got, tc.want)
 		}
 	}
 }
@@ -86,7 +86,7 @@ func TestDateBombRenderIsBounded(t *testing.T) {
 	vars := sampleVars()
 	vars["shop"] = "attacker.myshopify.com" // the branch the bomb hides in
 	for name, src := range map[string]string{"4 KB of wide directives": dateBomb, "hidden in a branch": hiddenBomb} {
-		tmpl, err := compile(src)
+		tmpl, err := compile(src, testScope)
 		if err != nil {
 			t.Fatalf("%s: compile: %v", name, err)
 		}

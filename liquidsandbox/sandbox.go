@@ -1,4 +1,10 @@
-package message
+// Package liquidsandbox runs untrusted Liquid templates, a merchant's
+// message templates, safely: osteele/liquid with its own tags and filters
+// that follow Shopify's Liquid, size, step, work and time limits on every
+// render, and a save-time analysis of every branch. It knows nothing of
+// what a template says: the variables a template may read are a Scope
+// that its caller (package message) gives.
+package liquidsandbox
 
 import (
 	"errors"
@@ -101,11 +107,12 @@ func (e *TemplateError) Error() string {
 
 // ParseTemplate compiles a merchant template and checks it: its size, its
 // syntax, that it uses only the sandbox's tags and filters, and only the
-// documented Variables (and the variables it assigns itself); then it
-// analyses every branch for what would be refused or too costly at render
-// time (analyze). A problem is a *TemplateError with its line and column.
-func ParseTemplate(source string) (*Template, error) {
-	t, err := compile(source)
+// variables of scope (and the variables it assigns itself; a nil scope has
+// none); then it analyses every branch for what would be refused or too
+// costly at render time (analyze). A problem is a *TemplateError with its
+// line and column.
+func ParseTemplate(source string, scope *Scope) (*Template, error) {
+	t, err := compile(source, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +124,7 @@ func ParseTemplate(source string) (*Template, error) {
 
 // compile is ParseTemplate without the analysis: what the render-time
 // limits alone must make safe (the tests render through it).
-func compile(source string) (_ *Template, err error) {
+func compile(source string, scope *Scope) (_ *Template, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = &TemplateError{Message: "the template cannot be parsed: " + firstLine(fmt.Sprint(v))}
@@ -137,7 +144,7 @@ func compile(source string) (_ *Template, err error) {
 	if perr != nil {
 		return nil, toks.locate(perr)
 	}
-	if err := toks.checkNames(); err != nil {
+	if err := toks.checkNames(scope); err != nil {
 		return nil, err
 	}
 	return &Template{source: source, root: root}, nil

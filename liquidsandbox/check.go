@@ -1,4 +1,4 @@
-package message
+package liquidsandbox
 
 import (
 	"fmt"
@@ -308,10 +308,15 @@ func (t tokens) definedNames() map[string]bool {
 
 var forloopKeys = []string{"first", "last", "index", "index0", "rindex", "rindex0", "length", "parentloop"}
 
-// checkNames reports the first unknown variable or filter.
-func (t tokens) checkNames() error {
+// checkNames reports the first unknown variable or filter: a variable
+// must be the template's own or in scope.
+func (t tokens) checkNames(scope *Scope) error {
+	var tree map[string]any
+	if scope != nil {
+		tree = scope.tree
+	}
 	defined := t.definedNames()
-	known := filterNames()
+	filterList := filterNames()
 	var err error
 	t.walk(func(tok *token) {
 		if err != nil {
@@ -324,12 +329,12 @@ func (t tokens) checkNames() error {
 		refs, uses := references(expr)
 		for _, f := range uses {
 			if _, ok := filters[f.text]; !ok {
-				err = t.errorAt(base+f.pos, "unknown filter “%s”%s", f.text, didYouMean(f.text, known))
+				err = t.errorAt(base+f.pos, "unknown filter “%s”%s", f.text, didYouMean(f.text, filterList))
 				return
 			}
 		}
 		for _, r := range refs {
-			if msg := checkPath(r.path, defined); msg != "" {
+			if msg := checkPath(r.path, defined, tree); msg != "" {
 				err = t.errorAt(base+r.pos, "%s", msg)
 				return
 			}
@@ -338,9 +343,9 @@ func (t tokens) checkNames() error {
 	return err
 }
 
-// checkPath checks a variable path against Variables and the template's
-// own variables; it gives what is wrong, or "".
-func checkPath(path []string, defined map[string]bool) string {
+// checkPath checks a variable path against the scope's tree and the
+// template's own variables; it gives what is wrong, or "".
+func checkPath(path []string, defined map[string]bool, tree map[string]any) string {
 	root := path[0]
 	if root == "forloop" && defined["forloop"] {
 		for i, key := range path[1:] {
@@ -360,9 +365,9 @@ func checkPath(path []string, defined map[string]bool) string {
 	if defined[root] {
 		return ""
 	}
-	node, ok := variableTree[root]
+	node, ok := tree[root]
 	if !ok {
-		return fmt.Sprintf("unknown variable “%s”%s", root, didYouMean(root, sortedKeys(variableTree)))
+		return fmt.Sprintf("unknown variable “%s”%s", root, didYouMean(root, sortedKeys(tree)))
 	}
 	name := root
 	for i, key := range path[1:] {

@@ -1,6 +1,6 @@
 #!/usr/bin/env ruby
 # Renders merchant message templates with Shopify's Liquid (Debian
-# ruby-liquid 5.4), for message/parity_test.go. Ruby starts once for the
+# ruby-liquid 5.4), for liquidsandbox/parity_test.go. Ruby starts once for the
 # whole batch: it reads a JSON array of {"name", "template", "vars"} on
 # stdin and writes a JSON array of {"name", "output", "errors"} on stdout.
 # Strict as Shopify's own checks are: strict parsing, strict variables,

@@ -1,6 +1,6 @@
 //go:build !race
 
-package message
+package liquidsandbox
 
 // allocSlack: see race_on_test.go.
 const allocSlack = 1

@@ -1,6 +1,6 @@
 //go:build race
 
-package message
+package liquidsandbox
 
 // allocSlack widens the allocation bounds of the render tests under the
 // race detector, whose instrumentation allocates several times as much. The

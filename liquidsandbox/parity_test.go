@@ -1,10 +1,8 @@
-package message
+package liquidsandbox
 
 import (
 	"testing"
-	"time"
 
-	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/internal/liquidtest"
 )
 
@@ -83,33 +81,10 @@ var stricterThanShopify = map[string]string{
 
 func TestSandboxStricterThanShopify(t *testing.T) {
 	for src, want := range stricterThanShopify {
-		_, err := ParseTemplate(src)
+		_, err := ParseTemplate(src, testScope)
 		if err == nil || err.Error() != want {
-			t.Errorf("ParseTemplate(%q) = %v, want %q", src, err, want)
+			t.Errorf("ParseTemplate(%q, testScope) = %v, want %q", src, err, want)
 		}
-	}
-}
-
-// paritySubjects are the answers the templates are rendered for.
-func paritySubjects() map[string]map[string]any {
-	sat := date(2026, time.November, 28)
-	tue := date(2026, time.December, 1)
-	sv := sampleSubject()
-	today := subject{
-		available: true, today: tue, ships: delivery.Window{Earliest: tue, Latest: tue + 1},
-		delivery: delivery.Window{Earliest: tue + 1, Latest: tue + 3}, minDays: 0, maxDays: 1,
-		readiness: delivery.ReadyToShip, shipsOn: delivery.NoDate, cutoffAt: tue.At(14, 0, stockholm),
-		shipsToday: true, country: "NO", method: "PostNord",
-	}
-	soldOut := subject{today: sat, ships: delivery.Window{Earliest: delivery.NoDate, Latest: delivery.NoDate},
-		delivery: delivery.Window{Earliest: delivery.NoDate, Latest: delivery.NoDate}, shipsOn: delivery.NoDate, country: "DE", method: "DHL"}
-	pre := sampleSubject()
-	pre.shipsOn, pre.backorder = date(2027, time.March, 1), true
-	return map[string]map[string]any{
-		"sv":          bindings(&swedish, &sv, "demo-handmade.myshopify.com", true),
-		"en-today":    bindings(&english, &today, "demo-handmade.myshopify.com", true),
-		"de-sold-out": bindings(&german, &soldOut, "demo-handmade.myshopify.com", true),
-		"fr-preorder": bindings(&french, &pre, "demo-handmade.myshopify.com", true),
 	}
 }
 
@@ -175,7 +150,7 @@ func TestLiquidParity(t *testing.T) {
 }
 
 func renderString(src string, vars map[string]any) (string, error) {
-	tmpl, err := ParseTemplate(src)
+	tmpl, err := ParseTemplate(src, testScope)
 	if err != nil {
 		return "", err
 	}

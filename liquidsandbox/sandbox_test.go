@@ -1,4 +1,4 @@
-package message
+package liquidsandbox
 
 import (
 	"errors"
@@ -8,11 +8,6 @@ import (
 	"testing"
 	"time"
 )
-
-func sampleVars() map[string]any {
-	s := sampleSubject()
-	return bindings(&swedish, &s, "demo-handmade.myshopify.com", true)
-}
 
 // TestSandboxRefusesFiles: include and render do not exist, whatever they
 // name: no template reads a file or itself.
@@ -28,9 +23,9 @@ func TestSandboxRefusesFiles(t *testing.T) {
 		"a{% if true %}{% include 'self' %}{% endif %}",
 		"{% comment %}{% endcomment %}{% raw %}{% endraw %}{% include x %}",
 	} {
-		_, err := ParseTemplate(src)
+		_, err := ParseTemplate(src, testScope)
 		if err == nil || !strings.Contains(err.Error(), "not allowed in a message") {
-			t.Errorf("ParseTemplate(%q) = %v, want include/render refused", src, err)
+			t.Errorf("ParseTemplate(%q, testScope) = %v, want include/render refused", src, err)
 		}
 	}
 }
@@ -66,7 +61,7 @@ func TestSandboxLimits(t *testing.T) {
 		{"captures in a loop", "{% assign s = 'xxxxxxxxxxxxxxxx' %}" + strings.Repeat("{% assign s = s | append: s %}", 9) +
 			"{% for i in (1..10000) %}{% capture c %}{{ s }}{% endcapture %}{% endfor %}", ErrTooMuchWork},
 	} {
-		tmpl, err := compile(tc.src)
+		tmpl, err := compile(tc.src, testScope)
 		if err != nil {
 			t.Errorf("%s: compile: %v", tc.name, err)
 			continue
@@ -86,7 +81,7 @@ func TestSandboxLimits(t *testing.T) {
 			t.Errorf("%s: Render allocated %d bytes, want at most %d", tc.name, alloc, maxRenderAlloc*allocSlack)
 		}
 	}
-	if _, err := ParseTemplate(strings.Repeat("x", MaxTemplateSize+1)); err == nil {
+	if _, err := ParseTemplate(strings.Repeat("x", MaxTemplateSize+1), testScope); err == nil {
 		t.Errorf("a template over %d bytes is accepted", MaxTemplateSize)
 	}
 }
@@ -105,7 +100,7 @@ func TestSandboxDeadline(t *testing.T) {
 		{"tags", strings.Repeat("{% assign x = shop %}", 100)},
 		{"conditions", strings.Repeat("{% if shop %}{% endif %}", 100)},
 	} {
-		tmpl, err := compile(tc.src)
+		tmpl, err := compile(tc.src, testScope)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -148,7 +143,7 @@ type panicky struct{}
 func (panicky) ToLiquid() any { panic("boom") }
 
 func TestSandboxRecovers(t *testing.T) {
-	tmpl, err := ParseTemplate("Skickas {{ shop }}")
+	tmpl, err := ParseTemplate("Skickas {{ shop }}", testScope)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,37 +172,28 @@ func TestTemplateErrorsHavePositions(t *testing.T) {
 		"{% capture c %}a{% endcapture %}{{ c }}":            "",
 		"é {{ shop | nope }}":                                "line 1, column 13: unknown filter “nope”",
 	} {
-		_, err := ParseTemplate(src)
+		_, err := ParseTemplate(src, testScope)
 		got := ""
 		if err != nil {
 			got = err.Error()
 		}
 		if got != want {
-			t.Errorf("ParseTemplate(%q) = %q, want %q", src, got, want)
+			t.Errorf("ParseTemplate(%q, testScope) = %q, want %q", src, got, want)
 		}
 	}
 }
 
 func BenchmarkRenderTemplate(b *testing.B) {
-	tmpl, err := ParseTemplate("{% if cutoff.ships_today %}Beställ före {{ cutoff.at }}{% else %}Skickas {{ ships.range }} · Levereras {{ delivery.range }}{% endif %}")
+	tmpl, err := ParseTemplate("{% if cutoff.ships_today %}Beställ före {{ cutoff.at }}{% else %}Skickas {{ ships.range }} · Levereras {{ delivery.range }}{% endif %}", testScope)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := sampleSubject()
+	vars := sampleVars()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := tmpl.Render(bindings(&swedish, &s, "demo.myshopify.com", true)); err != nil {
+		if _, err := tmpl.Render(vars); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-func BenchmarkBuiltinMessage(b *testing.B) {
-	sat := date(2026, time.November, 28)
-	a := answer(sat, date(2026, time.December, 7), date(2026, time.December, 10), date(2026, time.December, 8), date(2026, time.December, 15))
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = ForAnswer(a, "sv")
 	}
 }
 

@@ -1,4 +1,4 @@
-package message
+package liquidsandbox
 
 import (
 	"errors"
@@ -39,11 +39,11 @@ func FuzzRenderTemplate(f *testing.F) {
 	}
 	vars := sampleVars()
 	f.Fuzz(func(t *testing.T, src string) {
-		tmpl, err := ParseTemplate(src)
+		tmpl, err := ParseTemplate(src, testScope)
 		if err != nil {
 			var te *TemplateError
 			if !errors.As(err, &te) {
-				t.Fatalf("ParseTemplate(%q) = %T %v, want a *TemplateError", src, err, err)
+				t.Fatalf("ParseTemplate(%q, testScope) = %T %v, want a *TemplateError", src, err, err)
 			}
 			return
 		}
@@ -89,12 +89,12 @@ func FuzzAnalyze(f *testing.F) {
 				t.Fatalf("analyze(%q): problems out of order: %v after %v", src, p, problems[i-1])
 			}
 		}
-		tmpl, err := ParseTemplate(src)
+		tmpl, err := ParseTemplate(src, testScope)
 		if err != nil {
 			return
 		}
 		if len(problems) > 0 {
-			t.Fatalf("ParseTemplate(%q) accepts a template with problems %v", src, problems)
+			t.Fatalf("ParseTemplate(%q, testScope) accepts a template with problems %v", src, problems)
 		}
 		out, err := tmpl.Render(vars)
 		if err == nil && len(out) > MaxOutputSize {
