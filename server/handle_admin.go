@@ -239,28 +239,17 @@ func (s *Server) adminAuth() gin.HandlerFunc {
 	}
 }
 
+// adminShop authenticates a settings API request (sessionShop) and makes
+// sure its shop is installed.
 func (s *Server) adminShop(c *gin.Context) (string, error) {
-	if s.apiSecret == "" {
-		if !s.demo || s.defaultShop == "" {
-			return "", unauthorized("unauthorized", "this server has no SHOPIFY_API_SECRET, so it cannot check session tokens: the settings API is off outside demo mode")
-		}
-		return s.defaultShop, nil
+	shop, token, err := s.sessionShop(c, adminAPI)
+	if err != nil || token == "" {
+		return shop, err
 	}
-	if s.apiKey == "" {
-		return "", errors.New("settings API: SHOPIFY_API_SECRET is set but SHOPIFY_API_KEY is not, so no session token can be checked")
-	}
-	token, ok := bearerToken(c.GetHeader("Authorization"))
-	if !ok {
-		return "", unauthorized("missing_token", "send the embedded admin's session token (App Bridge: await shopify.idToken()) as Authorization: Bearer TOKEN")
-	}
-	claims, err := shopify.VerifySessionToken(token, s.apiKey, s.apiSecret, s.wallClock())
-	if err != nil {
-		return "", unauthorized("invalid_token", "the session token was refused: %v", err)
-	}
-	if err := s.ensureInstalled(c.Request.Context(), claims.Shop, token); err != nil {
+	if err := s.ensureInstalled(c.Request.Context(), shop, token); err != nil {
 		return "", err
 	}
-	return claims.Shop, nil
+	return shop, nil
 }
 
 // ensureInstalled checks that shop has installed the app. A shop without

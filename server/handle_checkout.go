@@ -12,7 +12,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/promise"
-	"github.com/leadtime-app/leadtime/shopify"
 )
 
 // POST /checkout/v1/cart is the checkout UI extension's API
@@ -91,7 +90,7 @@ func checkoutIP(c *gin.Context) string { return "checkout|" + clientIPOf(c) }
 func (s *Server) handleCheckoutCart() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		// Authenticate before reading the body: nobody else's body is parsed.
-		shop, err := s.checkoutShop(c)
+		shop, _, err := s.sessionShop(c, checkoutAPI)
 		if err != nil {
 			if errors.Is(err, ErrUnauthorized) {
 				c.Header("WWW-Authenticate", `Bearer realm="leadtime"`) // RFC 6750 §3
@@ -124,60 +123,6 @@ func (s *Server) handleCheckoutCart() gin.HandlerFunc {
 		c.Writer = privateAnswer{c.Writer}
 		s.serveCart(c, q, body.lines)
 	}
-}
-
-// checkoutShop authenticates a checkout request and returns its shop.
-//
-// With SHOPIFY_API_SECRET set, it needs "Authorization: Bearer TOKEN", a
-// session token of a checkout or customer-account UI extension
-// (shopify.VerifyCheckoutToken: HS256 signed with the secret, aud = the API
-// key, unexpired, dest = the shop).
-//
-// Demo mode: without SHOPIFY_API_SECRET no token can be verified. In demo
-// mode (Config.Demo) the request is then accepted unauthenticated, for the
-// default shop only (the demo shop, or LEADTIME_CONFIG's): the same
-// promises that the unsigned app proxy serves there. A token is ignored,
-// since it cannot be checked; a shop= other than the default is refused.
-// Outside demo mode, without a secret, the checkout API is off: every
-// request is a 401.
-func (s *Server) checkoutShop(c *gin.Context) (string, error) {
-	if s.apiSecret == "" {
-		if !s.demo || s.defaultShop == "" {
-			return "", unauthorized("unauthorized", "this server has no SHOPIFY_API_SECRET, so it cannot check session tokens: the checkout API is off")
-		}
-		if shop := c.Query("shop"); shop != "" && shop != s.defaultShop {
-			return "", unauthorized("invalid_token", "without credentials this server serves only %s, not %q", s.defaultShop, Truncate(shop))
-		}
-		return s.defaultShop, nil
-	}
-	if s.apiKey == "" {
-		// A configuration error, not the caller's: a 500, logged.
-		return "", errors.New("checkout: SHOPIFY_API_SECRET is set but SHOPIFY_API_KEY is not, so no session token can be checked")
-	}
-	token, ok := bearerToken(c.GetHeader("Authorization"))
-	if !ok {
-		return "", unauthorized("missing_token", "send the extension's session token as Authorization: Bearer TOKEN")
-	}
-	claims, err := shopify.VerifyCheckoutToken(token, s.apiKey, s.apiSecret, s.wallClock())
-	if err != nil {
-		return "", unauthorized("invalid_token", "the session token was refused: %v", err)
-	}
-	return claims.Shop, nil
-}
-
-// bearerToken returns the token of an "Authorization: Bearer TOKEN" header
-// (the scheme is case-insensitive, RFC 9110 §11.1).
-func bearerToken(header string) (string, bool) {
-	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
-	token = strings.TrimSpace(token)
-	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return "", false
-	}
-	return token, true
-}
-
-func unauthorized(code, format string, args ...any) error {
-	return &fieldError{code: code, msg: fmt.Sprintf(format, args...), kind: ErrUnauthorized}
 }
 
 // checkoutBody is a parsed request body.

@@ -386,6 +386,18 @@ func TestCheckoutDemoMode(t *testing.T) {
 	}
 	w := coPost(h, "?shop=another-shop.myshopify.com", "", body)
 	checkError(t, "demo mode, another shop", w.Code, w.Header(), w.Body.Bytes(), http.StatusUnauthorized, "invalid_token")
+	// The settings API shares the check (sessionShop): the demo shop is let
+	// through (this server has no store, so on to a 404), no other shop.
+	for _, tc := range []struct {
+		query string
+		want  int
+	}{{"", http.StatusNotFound}, {"?shop=" + demoDomain, http.StatusNotFound}, {"?shop=another-shop.myshopify.com", http.StatusUnauthorized}} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/admin/api/settings"+tc.query, nil))
+		if w.Code != tc.want {
+			t.Errorf("demo mode, GET /admin/api/settings%s: status %d, want %d\n%s", tc.query, w.Code, tc.want, w.Body)
+		}
+	}
 
 	// Outside demo mode a server without a secret cannot check tokens: the
 	// checkout API is off (single-shop mode without credentials).
