@@ -143,6 +143,14 @@ func newRegistry(t *testing.T, st shops.Store, shared *cache.Cache) (*shops.Regi
 	return &shops.Registry{Store: st, Shared: shared, Log: discard, Now: ck.Now}, ck
 }
 
+// describe names a compiled shop in test messages: its domain and cutoff.
+func describe(s *delivery.Shop) string {
+	if s == nil {
+		return "no shop"
+	}
+	return s.Domain() + " (cutoff " + s.Settings().Cutoff + ")"
+}
+
 // cutoffOf is the shop's cutoff, or "" for no shop.
 func cutoffOf(s *delivery.Shop) string {
 	if s == nil {
@@ -162,7 +170,7 @@ func TestRegistryReload(t *testing.T) {
 
 	first, err := r.Shop(ctx, domain)
 	if err != nil || first.Domain() != domain || cutoffOf(first) != "15:00" {
-		t.Fatalf("Shop(%s) = %v, %v, want the shop with cutoff 15:00", domain, first, err)
+		t.Fatalf("Shop(%s) = %s, %v, want the shop with cutoff 15:00", domain, describe(first), err)
 	}
 	var prev *delivery.Shop = first
 	for _, tc := range []struct {
@@ -208,7 +216,7 @@ func TestRegistryForget(t *testing.T) {
 	ctx := context.Background()
 	for _, r := range []*shops.Registry{saver, other} {
 		if s, err := r.Shop(ctx, domain); err != nil || cutoffOf(s) != "15:00" {
-			t.Fatalf("Shop(%s) = %v, %v, want cutoff 15:00", domain, s, err)
+			t.Fatalf("Shop(%s) = %s, %v, want cutoff 15:00", domain, describe(s), err)
 		}
 	}
 	st.put(domain, edited(t), `"v2"`)
@@ -252,7 +260,7 @@ func TestRegistryNotServed(t *testing.T) {
 		r.Restore = tc.restore
 		s, err := r.Shop(ctx, domain)
 		if err == nil {
-			t.Errorf("%s: Shop(%s) = %v, want an error", tc.name, domain, s)
+			t.Errorf("%s: Shop(%s) = %s, want an error", tc.name, domain, describe(s))
 			continue
 		}
 		if got := errors.Is(err, promise.ErrShopNotInstalled); got != tc.notInstalled {
@@ -323,7 +331,7 @@ func TestRegistryStoreTrouble(t *testing.T) {
 		r, _ := newRegistry(t, st, nil)
 		s, err := r.Shop(ctx, domain)
 		if !errors.Is(err, errDown) || errors.Is(err, promise.ErrShopNotInstalled) || s != nil {
-			t.Errorf("Shop(%s) with the store down = %v, %v, want the store's error, not ErrShopNotInstalled", domain, s, err)
+			t.Errorf("Shop(%s) with the store down = %s, %v, want the store's error, not ErrShopNotInstalled", domain, describe(s), err)
 		}
 	})
 
@@ -351,9 +359,9 @@ func TestRegistryStoreTrouble(t *testing.T) {
 				s, err := r.Shop(ctx, domain)
 				switch {
 				case tc.want == nil && (err != nil || s != before):
-					t.Errorf("Shop(%s) #%d = %v, %v, want the last settings served", domain, i+1, s, err)
+					t.Errorf("Shop(%s) #%d = %s, %v, want the last settings served", domain, i+1, describe(s), err)
 				case tc.want != nil && !errors.Is(err, tc.want):
-					t.Errorf("Shop(%s) #%d = %v, %v, want error %v", domain, i+1, s, err, tc.want)
+					t.Errorf("Shop(%s) #%d = %s, %v, want error %v", domain, i+1, describe(s), err, tc.want)
 				}
 			}
 		})
