@@ -486,3 +486,23 @@ func TestFactsKey(t *testing.T) {
 		t.Errorf("FactsKey(%s, 9101) = %q, want %q", domain, got, want)
 	}
 }
+
+// TestShopifyNoShopperBudget: the zero Rate is no budget, as for every
+// other limit: shoppers' loads all go ahead.
+func TestShopifyNoShopperBudget(t *testing.T) {
+	fx := newFixture(t)
+	shopper := catalog.ForShopper(context.Background())
+	n := fx.calls(func() {
+		for _, id := range []int64{9101, 9102} {
+			if p, stale, err := fx.sp.Product(shopper, fx.shop, id, ""); err != nil || stale || p.ID != id {
+				t.Errorf("Product(%d) = %+v, stale %v, %v, want fresh facts", id, p, stale, err)
+			}
+		}
+		if got, stale, err := fx.sp.ProductsOfVariants(shopper, fx.shop, []int64{9301, 9311}); err != nil || stale || len(got) != 2 {
+			t.Errorf("ProductsOfVariants(9301, 9311) = %v, stale %v, %v, want both, fresh", got, stale, err)
+		}
+	})
+	if n != 3 {
+		t.Errorf("without a budget: %d calls, want 3", n)
+	}
+}

@@ -79,6 +79,7 @@ type productWant struct {
 	rule             string
 	minDays, maxDays int
 	backorder        bool
+	shipsOn          string // the pre-order's date, or ""
 	ships, delivery  string
 	cutoff, expires  string
 	zone, method     string
@@ -199,6 +200,20 @@ func TestEngineProduct(t *testing.T) {
 			},
 		},
 		{
+			// A pre-order: processing starts on its ships_on date, Mon 4
+			// October. 1-2 days: Tue 5 - Wed 6, delivered Wed 6 - Fri 8.
+			// The answer holds until midnight, before that day's cutoff.
+			name: "pre-order",
+			req:  promise.ProductRequest{Shop: testShop, Handle: "kiln-mug"},
+			at:   tue10,
+			want: productWant{
+				variant: 221, available: true, source: delivery.SourceProductMetafield, minDays: 1, maxDays: 2,
+				shipsOn: "2027-10-04", ships: "2027-10-05..2027-10-06", delivery: "2027-10-06..2027-10-08",
+				cutoff: "2027-10-04T14:00:00+02:00", expires: "2027-09-15T00:00:00+02:00",
+				zone: "Sverige", method: "standard", kind: message.KindPreorder,
+			},
+		},
+		{
 			// Express is 1 carrier day: Thu 16 - Fri 17.
 			name: "another method",
 			req:  promise.ProductRequest{Shop: testShop, Handle: "mug", Dest: delivery.Destination{Country: "SE", Method: "express"}},
@@ -256,6 +271,13 @@ func checkProduct(t *testing.T, what string, a *promise.ProductAnswer, want prod
 	} else {
 		if p.Source != want.source || p.Rule != want.rule {
 			t.Errorf("%s: processing source, rule = %q, %q, want %q, %q", what, p.Source, p.Rule, want.source, want.rule)
+		}
+		shipsOn := ""
+		if p.ShipsOn != nil {
+			shipsOn = p.ShipsOn.String()
+		}
+		if shipsOn != want.shipsOn {
+			t.Errorf("%s: processing ships_on = %q, want %q", what, shipsOn, want.shipsOn)
 		}
 		if p.MinDays != want.minDays || p.MaxDays != want.maxDays || p.Backorder != want.backorder {
 			t.Errorf("%s: processing = %d-%d backorder %v, want %d-%d backorder %v",
