@@ -13,6 +13,9 @@ import (
 // https://shop.example.com, or every subdomain of one level, written
 // https://*.example.com. Plain http is allowed only for loopback hosts,
 // for local development; a loopback origin without a port matches any port.
+// This file validates them as part of a settings document; matching a
+// request's Origin header against them is CORS, in package server
+// (server/storefront_origins.go), which reads Settings().StorefrontOrigins.
 
 // checkOrigins reports each origin that is not one, by its path.
 func checkOrigins(ps *problems, origins []string) {
@@ -59,45 +62,4 @@ func checkOrigin(pattern string) error {
 
 func isLoopback(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
-}
-
-// OriginAllowed reports whether a browser origin (as sent in the Origin
-// header) is allowed by the shop: its own myshopify.com domain, or one of
-// its storefront_origins.
-func (s *Shop) OriginAllowed(origin string) bool {
-	if origin == "" || origin == "null" {
-		return false
-	}
-	if origin == "https://"+s.settings.Shop {
-		return true
-	}
-	for _, p := range s.settings.StorefrontOrigins {
-		if originMatches(p, origin) {
-			return true
-		}
-	}
-	return false
-}
-
-func originMatches(pattern, origin string) bool {
-	if pattern == origin {
-		return true
-	}
-	p, err1 := url.Parse(pattern)
-	o, err2 := url.Parse(origin)
-	if err1 != nil || err2 != nil || p.Scheme != o.Scheme || o.Path != "" {
-		return false
-	}
-	ph, oh := strings.ToLower(p.Hostname()), strings.ToLower(o.Hostname()) // host names are case-insensitive
-	if isLoopback(ph) && p.Port() == "" {
-		return ph == oh // any port on loopback, for local development
-	}
-	if p.Port() != o.Port() {
-		return false
-	}
-	if rest, ok := strings.CutPrefix(ph, "*."); ok {
-		sub, ok := strings.CutSuffix(oh, "."+rest)
-		return ok && sub != "" && !strings.Contains(sub, ".")
-	}
-	return strings.EqualFold(ph, oh)
 }

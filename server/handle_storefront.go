@@ -35,7 +35,7 @@ func (s *Server) storefrontShop() gin.HandlerFunc {
 			return
 		}
 		c.Header("Vary", "Origin")
-		if origin := c.GetHeader("Origin"); origin != "" && shop.OriginAllowed(origin) {
+		if origin := c.GetHeader("Origin"); origin != "" && originAllowed(shop, origin) {
 			// Never with credentials: the answers are public and need no cookie.
 			c.Header("Access-Control-Allow-Origin", origin)
 			c.Header("Access-Control-Expose-Headers", "ETag, Retry-After")
