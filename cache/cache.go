@@ -110,7 +110,7 @@ type Options struct {
 	// DefaultChannel). Instances that share a Redis must share the channel.
 	Channel string
 
-	// Logger receives cache trouble (default slog.Default()). Each kind of
+	// Logger receives cache trouble (nil discards it). Each kind of
 	// trouble is logged at most once per LogEvery (default DefaultLogEvery),
 	// with the number of occurrences left out.
 	Logger   *slog.Logger
@@ -193,7 +193,7 @@ func New(opts Options) *Cache {
 	setDefault(&opts.LogEvery, DefaultLogEvery)
 	opts.Channel = cmp.Or(opts.Channel, DefaultChannel)
 	if opts.Logger == nil {
-		opts.Logger = slog.Default()
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -46,7 +46,8 @@ type AdminClients func(ctx context.Context, shop *delivery.Shop) (*shopify.Clien
 type Shopify struct {
 	Cache   *cache.Cache
 	Clients AdminClients
-	Log     *slog.Logger
+	// Log receives load failures; nil discards them (main always gives one).
+	Log *slog.Logger
 	// ShopperLoads is each shop's budget of Admin API queries caused by
 	// storefront requests (load_budget.go); the zero Rate is no budget, as
 	// for every other limit.
@@ -277,7 +278,7 @@ func (sp *Shopify) log() *slog.Logger {
 	if sp.Log != nil {
 		return sp.Log
 	}
-	return slog.Default()
+	return slog.New(slog.DiscardHandler)
 }
 
 func decodeProduct(b []byte) (*delivery.Product, error) {

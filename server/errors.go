@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -100,7 +99,7 @@ func WriteError(c *gin.Context, err error) {
 	status, code := errorStatus(err)
 	msg := err.Error()
 	if status >= 500 {
-		slog.ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
+		requestLog(c).ErrorContext(c.Request.Context(), "request failed", "path", c.Request.URL.Path, "err", err)
 		msg = "internal error; it has been logged"
 	}
 	c.Header("Cache-Control", "no-store")

@@ -32,6 +32,7 @@ func (s *Server) recoverer() gin.HandlerFunc {
 // a log line per answer. The query is not logged: it may carry signatures.
 func (s *Server) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		c.Set(loggerKey, s.log) // for WriteError, which has no Server
 		start := time.Now()
 		c.Next()
 		status := c.Writer.Status()
@@ -64,3 +65,19 @@ func limitQuery() gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// loggerKey is where logRequests leaves the server's logger in a request.
+const loggerKey = "leadtime.logger"
+
+// requestLog is the logger of the server that is handling c. A handler
+// mounted without the server's middleware (a test's bare gin engine) logs
+// nowhere rather than to a global logger.
+func requestLog(c *gin.Context) *slog.Logger {
+	if l, ok := c.Value(loggerKey).(*slog.Logger); ok && l != nil {
+		return l
+	}
+	return discardLog
+}
+
+// discardLog is the logger of a component given none.
+var discardLog = slog.New(slog.DiscardHandler)

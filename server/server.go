@@ -39,7 +39,8 @@ type Config struct {
 	Shared *cache.Cache
 	// Now is the clock; nil means time.Now. Tests inject a fixed instant.
 	Now func() time.Time
-	// Logger receives request and error logs; nil means slog.Default().
+	// Logger receives request and error logs; nil discards them (main
+	// always gives one).
 	Logger *slog.Logger
 	// Demo is demo mode: the settings page asks for no session token and
 	// says it is the demo. Its pages come with Routes.
@@ -138,7 +139,7 @@ func New(cfg Config) *Server {
 		s.now = time.Now
 	}
 	if s.log == nil {
-		s.log = slog.Default()
+		s.log = discardLog
 	}
 	if s.metrics = cfg.Metrics; s.metrics == nil {
 		s.metrics = NewMetrics()

@@ -50,7 +50,8 @@ type Registry struct {
 	// metafield, mirrored on every save (DESIGN §6). nil, or a nil result,
 	// means none.
 	Restore func(ctx context.Context, domain string) ([]byte, error)
-	Log     *slog.Logger
+	// Log receives store trouble; nil discards it (main always gives one).
+	Log *slog.Logger
 	// Now is the clock of Recheck; nil means the wall clock.
 	Now func() time.Time
 
@@ -187,5 +188,5 @@ func (ss *Registry) log() *slog.Logger {
 	if ss.Log != nil {
 		return ss.Log
 	}
-	return slog.Default()
+	return slog.New(slog.DiscardHandler)
 }
