@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/store"
@@ -59,10 +60,11 @@ type serveInputs struct {
 	appURL            string
 	endpoint          string // LEADTIME_SHOPIFY_ENDPOINT: a fake Admin API
 
-	redisURL      string // the shared tier and the store, in every mode
-	redisCluster  bool   // REDIS_CLUSTER=1: REDIS_URL's host is a seed of a Redis Cluster
-	dataDir       string // the bbolt store without REDIS_URL (default ./data)
-	encryptionKey []byte // LEADTIME_ENCRYPTION_KEY, parsed
+	redisURL      string        // the shared tier and the store, in every mode
+	redisCluster  bool          // REDIS_CLUSTER=1: REDIS_URL's host is a seed of a Redis Cluster
+	redisTimeout  time.Duration // REDIS_TIMEOUT: one bound for every Redis call; 0 keeps each one's default
+	dataDir       string        // the bbolt store without REDIS_URL (default ./data)
+	encryptionKey []byte        // LEADTIME_ENCRYPTION_KEY, parsed
 }
 
 // serveInputsFrom decides the run mode from the --config flag's value and
@@ -88,6 +90,16 @@ func serveInputsFrom(configPath string, getenv func(string) string) (serveInputs
 		return serveInputs{}, fmt.Errorf("REDIS_CLUSTER is set without REDIS_URL: give REDIS_URL a node of the cluster, or unset REDIS_CLUSTER")
 	default:
 		in.redisCluster = true
+	}
+	if t := getenv("REDIS_TIMEOUT"); t != "" {
+		d, err := time.ParseDuration(t)
+		switch {
+		case err != nil || d <= 0 || d > time.Minute:
+			return serveInputs{}, fmt.Errorf("REDIS_TIMEOUT is %q: give a duration such as 200ms or 2s (at most 1m)", t)
+		case in.redisURL == "":
+			return serveInputs{}, fmt.Errorf("REDIS_TIMEOUT is set without REDIS_URL: there is no Redis to time out; unset it or set REDIS_URL")
+		}
+		in.redisTimeout = d
 	}
 	if k := getenv("LEADTIME_ENCRYPTION_KEY"); k != "" {
 		key, err := store.ParseEncryptionKey(k)

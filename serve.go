@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -142,7 +143,7 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 			Shared:         shared,
 			Settings:       registry,
 			Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
-			RateLimitRedis: svc.rdb,
+			RateLimitRedis: svc.rdb, RateLimitRedisTimeout: in.redisTimeout,
 		}
 		return svc, nil
 	}
@@ -169,7 +170,7 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: in.apiSecret,
 		Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
-		RateLimitRedis: svc.rdb,
+		RateLimitRedis: svc.rdb, RateLimitRedisTimeout: in.redisTimeout,
 	}
 	if in.mode == modeSingleShop {
 		svc.cfg.DefaultShop = in.shop
@@ -238,7 +239,8 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 		return shared, st, nil
 	}
 	// A Redis that hangs must not hold requests for go-redis's default 3 s.
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = time.Second, time.Second, time.Second
+	storeTimeout := cmp.Or(in.redisTimeout, time.Second)
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = storeTimeout, storeTimeout, storeTimeout
 	opts.RedisCluster = in.redisCluster
 	st, err := store.OpenRedis(ctx, redisURL, opts)
 	if err != nil {
@@ -247,7 +249,7 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 	if on, known := st.Persistent(); !on {
 		logger.Warn("Redis holds settings and tokens but does not persist them (AOF is off or unknown): a restart would lose what merchants entered; turn on appendonly", "known", known)
 	}
-	rdb, err := newRedisClient(redisURL, opts.RedisCluster)
+	rdb, err := newRedisClient(redisURL, opts.RedisCluster, in.redisTimeout)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -261,8 +263,8 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 // newRedisClient is REDIS_URL's client for the cache and the rate limits,
 // in every mode, on one node or a cluster: short timeouts and one retry, so
 // that a Redis that is down is a cache miss at once.
-func newRedisClient(redisURL string, cluster bool) (redis.UniversalClient, error) {
-	t := 200 * time.Millisecond
+func newRedisClient(redisURL string, cluster bool, timeout time.Duration) (redis.UniversalClient, error) {
+	t := cmp.Or(timeout, 200*time.Millisecond)
 	return redisconn.Open(redisURL, redisconn.Options{Cluster: cluster, MaxRetries: 1, DialTimeout: t, ReadTimeout: t, WriteTimeout: t})
 }
 

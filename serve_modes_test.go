@@ -49,6 +49,8 @@ func TestServeInputsFrom(t *testing.T) {
 				encryptionKey: mustKey(t, key)}},
 		{name: "the encryption key in the demo", env: map[string]string{"LEADTIME_ENCRYPTION_KEY": key},
 			want: serveInputs{mode: modeDemo, dataDir: "data", encryptionKey: mustKey(t, key)}},
+		{name: "a Redis timeout", env: map[string]string{"REDIS_URL": "redis://127.0.0.1:6379", "REDIS_TIMEOUT": "2s"},
+			want: serveInputs{mode: modeDemo, dataDir: "data", redisURL: "redis://127.0.0.1:6379", redisTimeout: 2 * time.Second}},
 
 		{name: "SHOPIFY_API_KEY alone", env: map[string]string{"SHOPIFY_API_KEY": "k"}, wantErr: []string{"SHOPIFY_API_KEY is set but SHOPIFY_API_SECRET is not"}},
 		{name: "SHOPIFY_API_SECRET alone", env: map[string]string{"SHOPIFY_API_SECRET": "s"}, wantErr: []string{"SHOPIFY_API_SECRET is set but SHOPIFY_API_KEY is not"}},
@@ -65,6 +67,9 @@ func TestServeInputsFrom(t *testing.T) {
 		{name: "a bad encryption key", env: map[string]string{"LEADTIME_ENCRYPTION_KEY": "short"}, wantErr: []string{"LEADTIME_ENCRYPTION_KEY"}},
 		{name: "REDIS_CLUSTER without REDIS_URL", env: map[string]string{"REDIS_CLUSTER": "1"}, wantErr: []string{"REDIS_CLUSTER", "REDIS_URL"}},
 		{name: "REDIS_CLUSTER not 1", env: map[string]string{"REDIS_URL": "redis://127.0.0.1:6379", "REDIS_CLUSTER": "yes"}, wantErr: []string{"REDIS_CLUSTER"}},
+		{name: "REDIS_TIMEOUT not a duration", env: map[string]string{"REDIS_URL": "redis://127.0.0.1:6379", "REDIS_TIMEOUT": "200"}, wantErr: []string{"REDIS_TIMEOUT", "200ms"}},
+		{name: "REDIS_TIMEOUT too long", env: map[string]string{"REDIS_URL": "redis://127.0.0.1:6379", "REDIS_TIMEOUT": "2h"}, wantErr: []string{"REDIS_TIMEOUT"}},
+		{name: "REDIS_TIMEOUT without REDIS_URL", env: map[string]string{"REDIS_TIMEOUT": "2s"}, wantErr: []string{"REDIS_TIMEOUT", "REDIS_URL"}},
 	} {
 		got, err := serveInputsFrom(tc.config, envOf(tc.env))
 		if tc.wantErr != nil {

@@ -253,7 +253,8 @@ func (sh *limiterShard) sweep(now time.Time, r Rate) {
 
 // Shared keeps token buckets in Redis for every limiter of a server.
 type Shared struct {
-	rdb redis.UniversalClient
+	rdb     redis.UniversalClient
+	timeout time.Duration
 	// skipUntil (Unix ns) is set after a Redis failure: until then the
 	// local buckets decide alone, so that an outage costs one timeout a
 	// second, not one per request.
@@ -261,23 +262,40 @@ type Shared struct {
 	onError   func() // counts decisions taken without Redis
 }
 
-// Redis timing for rate limits: each call's limit, and how long Redis is
-// left alone after it failed.
+// Redis timing for rate limits: each call's default limit, and how long
+// Redis is left alone after it failed.
 const (
-	rateLimitRedisTimeout = 50 * time.Millisecond
+	DefaultRedisTimeout   = 50 * time.Millisecond
 	rateLimitRedisBackoff = time.Second
 )
 
+// SharedOptions configure NewShared.
+type SharedOptions struct {
+	// OnError counts each decision taken without Redis; nil counts none.
+	OnError func()
+	// Timeout bounds each Redis call; past it this instance's buckets
+	// decide. 0 means DefaultRedisTimeout: a rate limit must not make the
+	// request wait on a slow Redis. Tests on a loaded machine give more,
+	// so that what is shared does not depend on the machine's speed.
+	Timeout time.Duration
+}
+
 // NewShared returns the Redis buckets of every limiter of a server, or nil
-// without Redis. onError counts each decision taken without Redis.
-func NewShared(rdb redis.UniversalClient, onError func()) *Shared {
+// without Redis.
+func NewShared(rdb redis.UniversalClient, opts SharedOptions) *Shared {
 	if rdb == nil {
 		return nil
 	}
 	if v := reflect.ValueOf(rdb); v.Kind() == reflect.Pointer && v.IsNil() {
 		return nil // a nil *redis.Client in the interface
 	}
-	return &Shared{rdb: rdb, onError: onError}
+	if opts.OnError == nil {
+		opts.OnError = func() {}
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultRedisTimeout
+	}
+	return &Shared{rdb: rdb, timeout: opts.Timeout, onError: opts.OnError}
 }
 
 func (s *Shared) usable(now time.Time) bool {
@@ -315,9 +333,9 @@ return {0, math.ceil((1 - tokens) / rate * 1000)}
 
 // take borrows up to want tokens of the shared bucket rkey. Its context is
 // the request's, without its cancellation (waiting requests share the
-// answer) and bounded by rateLimitRedisTimeout.
+// answer) and bounded by its timeout.
 func (s *Shared) take(ctx context.Context, rkey string, r Rate, want int, now time.Time) (granted int, wait time.Duration, err error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rateLimitRedisTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
 	defer cancel()
 	res, err := takeScript.Run(ctx, s.rdb, []string{rkey},
 		strconv.FormatFloat(r.PerSecond, 'g', -1, 64), r.Burst, want).Int64Slice()

@@ -50,7 +50,7 @@ func TestRateLimitSharedConcurrent(t *testing.T) {
 	rdb.AddHook(countingHook{&calls})
 
 	r := Rate{PerSecond: 1, Burst: 500}
-	a, b := New(r, NewShared(rdb, func() {})), New(r, NewShared(rdb, func() {}))
+	a, b := New(r, NewShared(rdb, SharedOptions{Timeout: 10 * time.Second})), New(r, NewShared(rdb, SharedOptions{Timeout: 10 * time.Second}))
 	a.lease, b.lease = 10, 10
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC) // frozen: leases and refusals never expire
 	var allowed atomic.Int64
@@ -101,7 +101,7 @@ func TestRateLimitSharedRefusalRemembered(t *testing.T) {
 	rdb.AddHook(countingHook{&calls})
 
 	r := Rate{PerSecond: 0.5, Burst: 2} // a token every 2 s
-	a, b := New(r, NewShared(rdb, func() {})), New(r, NewShared(rdb, func() {}))
+	a, b := New(r, NewShared(rdb, SharedOptions{Timeout: 10 * time.Second})), New(r, NewShared(rdb, SharedOptions{Timeout: 10 * time.Second}))
 	ctx := context.Background()
 	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	const key = "shop|s.myshopify.com"

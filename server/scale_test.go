@@ -175,7 +175,7 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: scaleAPIKey, APISecret: scaleSecret,
 		Ready:   func(ctx context.Context) error { return joinErrs(st.Ping(ctx), shared.Ping(ctx)) },
-		Metrics: metrics, RateLimitRedis: rdb, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
+		Metrics: metrics, RateLimitRedis: rdb, RateLimitRedisTimeout: 10 * time.Second, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
 		Logger: logger, Now: o.now, Cache: o.answers,
 	})
 	hs := httptest.NewServer(srv.Handler())

@@ -78,8 +78,12 @@ type Config struct {
 	Metrics *Metrics
 	// RateLimitRedis, when set, shares the rate limits between instances;
 	// nil keeps them per instance. Its client should have
-	// ContextTimeoutEnabled, so that a hung Redis costs at most 50 ms.
+	// ContextTimeoutEnabled, so that a hung Redis costs at most
+	// RateLimitRedisTimeout.
 	RateLimitRedis redis.UniversalClient
+	// RateLimitRedisTimeout bounds each rate-limit call to Redis; 0 means
+	// ratelimit.DefaultRedisTimeout (50 ms).
+	RateLimitRedisTimeout time.Duration
 	// FeedTokens keeps the Merchant Center feed tokens; nil means the
 	// settings store, when it keeps them (store.Bolt and store.Redis do).
 	FeedTokens FeedTokens
@@ -148,7 +152,7 @@ func New(cfg Config) *Server {
 	if cfg.Limits != nil {
 		limits = *cfg.Limits
 	}
-	rl := ratelimit.NewShared(cfg.RateLimitRedis, s.metrics.rateLimitFallback)
+	rl := ratelimit.NewShared(cfg.RateLimitRedis, ratelimit.SharedOptions{OnError: s.metrics.rateLimitFallback, Timeout: cfg.RateLimitRedisTimeout})
 	s.limitIP, s.limitShop = ratelimit.New(limits.StorefrontPerIP, rl), ratelimit.New(limits.StorefrontPerShop, rl)
 	s.limitProxy, s.platform = ratelimit.New(limits.ProxyPerShop, rl), cfg.TrustedPlatform
 	s.limitBuyer = ratelimit.New(limits.ProxyPerIP, rl)
