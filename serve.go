@@ -255,7 +255,7 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 		return nil, nil, err
 	}
 	svc.rdb = rdb
-	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: svc.metrics.CacheEvent})
+	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: svc.metrics.CacheEvent, RedisTimeout: in.redisTimeout})
 	svc.closers = append(svc.closers, func() { st.Close() }, func() { rdb.Close() }, shared.Close)
 	return shared, st, nil
 }

@@ -176,8 +176,8 @@ func BenchmarkRedisOutageLatency(b *testing.B) {
 		env := newScaleEnv(b)
 		shop := demoSettings(b).Shop
 		addCatalog(env, shop, 3_000)
-		a := env.start(b, "A", instanceOptions{retry: shopify.RetryPolicy{MaxAttempts: 1}})
-		other := env.start(b, "B", instanceOptions{retry: shopify.RetryPolicy{MaxAttempts: 1}})
+		a := env.start(b, "A", instanceOptions{retry: shopify.RetryPolicy{MaxAttempts: 1}, serveTimeouts: true})
+		other := env.start(b, "B", instanceOptions{retry: shopify.RetryPolicy{MaxAttempts: 1}, serveTimeouts: true})
 		var table strings.Builder
 		next := 1
 		fresh := func(n int) []int { // products nobody asked for yet

@@ -133,6 +133,10 @@ type instanceOptions struct {
 	retry    shopify.RetryPolicy
 	platform string                  // TrustedPlatform
 	onCost   func(requested float64) // sees every Admin API answer's requested cost
+	// serveTimeouts gives Redis calls serve's own short bounds (the outage
+	// benchmark measures them); otherwise they are generous, so that what
+	// a test counts does not depend on how busy the machine is.
+	serveTimeouts bool
 }
 
 // start runs an instance wired as serve.go wires app mode with REDIS_URL:
@@ -142,7 +146,11 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.DiscardHandler)
-	st, err := store.OpenRedis(ctx, e.redis.URL(), store.Options{DialTimeout: 200 * time.Millisecond, ReadTimeout: 200 * time.Millisecond, WriteTimeout: 200 * time.Millisecond})
+	clientTimeout, cacheTimeout, limitTimeout := 10*time.Second, 10*time.Second, 10*time.Second
+	if o.serveTimeouts {
+		clientTimeout, cacheTimeout, limitTimeout = 200*time.Millisecond, cache.DefaultRedisTimeout, ratelimit.DefaultRedisTimeout
+	}
+	st, err := store.OpenRedis(ctx, e.redis.URL(), store.Options{DialTimeout: clientTimeout, ReadTimeout: clientTimeout, WriteTimeout: clientTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,10 +159,10 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 		t.Fatal(err)
 	}
 	ro.ContextTimeoutEnabled, ro.MaxRetries, ro.DialerRetries = true, 1, 1
-	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout = 200*time.Millisecond, 200*time.Millisecond, 200*time.Millisecond
+	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout = clientTimeout, clientTimeout, clientTimeout
 	rdb := redis.NewClient(ro)
 	metrics := server.NewMetrics()
-	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: metrics.CacheEvent, Now: o.cacheNow})
+	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: metrics.CacheEvent, Now: o.cacheNow, RedisTimeout: cacheTimeout})
 	app := &server.ShopifyApp{
 		APIKey: scaleAPIKey, APISecret: scaleSecret, Scopes: server.Scopes,
 		Options: shopify.Options{Endpoint: e.fake.URL, Logger: logger, Retry: o.retry},
@@ -175,7 +183,7 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
 		Shared: shared, App: app, APIKey: scaleAPIKey, APISecret: scaleSecret,
 		Ready:   func(ctx context.Context) error { return joinErrs(st.Ping(ctx), shared.Ping(ctx)) },
-		Metrics: metrics, RateLimitRedis: rdb, RateLimitRedisTimeout: 10 * time.Second, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
+		Metrics: metrics, RateLimitRedis: rdb, RateLimitRedisTimeout: limitTimeout, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
 		Logger: logger, Now: o.now, Cache: o.answers,
 	})
 	hs := httptest.NewServer(srv.Handler())
