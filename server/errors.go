@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/preview"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/store"
 )
@@ -32,8 +33,17 @@ type fieldError struct {
 	kind error
 }
 
-func (e *fieldError) Error() string { return e.msg }
-func (e *fieldError) Unwrap() error { return e.kind }
+func (e *fieldError) Error() string     { return e.msg }
+func (e *fieldError) Unwrap() error     { return e.kind }
+func (e *fieldError) ErrorCode() string { return e.code }
+
+// codedError is an error with its own code, as fieldError and
+// preview.ParamError are: the code is its own, the status that of the kind
+// it wraps.
+type codedError interface {
+	error
+	ErrorCode() string
+}
 
 // BadParam returns a 400 with the code and a message for the caller.
 func BadParam(code, format string, args ...any) error {
@@ -51,6 +61,7 @@ var errorKinds = []struct {
 	code   string
 }{
 	{ErrBadRequest, http.StatusBadRequest, "bad_request"},
+	{preview.ErrBadParam, http.StatusBadRequest, "bad_request"},
 	{delivery.ErrUnknownCountry, http.StatusBadRequest, ""},
 	{delivery.ErrUnknownMethod, http.StatusBadRequest, ""},
 	{delivery.ErrCountryNotServed, http.StatusUnprocessableEntity, ""},
@@ -77,10 +88,10 @@ var errorKinds = []struct {
 
 // errorStatus maps err to its HTTP status and error code.
 func errorStatus(err error) (int, string) {
-	var fe *fieldError
-	if errors.As(err, &fe) {
-		status, _ := errorStatus(fe.kind)
-		return status, fe.code
+	var ce codedError
+	if errors.As(err, &ce) {
+		status, _ := errorStatus(errors.Unwrap(ce))
+		return status, ce.ErrorCode()
 	}
 	for _, k := range errorKinds {
 		if errors.Is(err, k.err) {

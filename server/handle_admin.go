@@ -61,15 +61,8 @@ const adminShopKey = "leadtime.admin.shop"
 // document (catalog included) and a little more for the preview's fields.
 const MaxAdminBodySize = delivery.MaxSettingsSize + 64<<10
 
-// Limits of the preview, which quotes every product in every locale, and a
-// 14-day strip.
-const (
-	maxPreviewProducts = 20
-	maxPreviewLocales  = 12
-	stripDays          = 14
-	stripOrderHour     = 10 // the strip's orders are placed at 10:00, shop time
-	maxHolidayCodes    = 40
-)
+// maxHolidayCodes bounds the calendars of one GET /admin/api/holidays.
+const maxHolidayCodes = 40
 
 // adminPageData fills admin/index.html.
 type adminPageData struct {

@@ -1,21 +1,16 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
@@ -24,12 +19,10 @@ import (
 )
 
 // The Merchant Center feed (issue 14): GET /feeds/google/{token}/{country}.tsv
-// and .xml. A feed is built in the background, never on a storefront
-// request: the first fetch starts the build, and a later fetch after the
-// shop's products or settings changed (the generation every product
-// webhook and every save raises) gets the previous feed while the next one
-// is built. Merchant Center fetches once a day, so a feed a few minutes old
-// is as good as new.
+// and .xml. Package feed builds feeds in the background and keeps them
+// (feed.Cache); these handlers find the shop of a token, give the cache the
+// generation every product webhook and every save raises, and answer with
+// the feed or a 304.
 
 // DemoFeedToken opens the demo shop's feed in demo mode, besides the token
 // kept in the store: /feeds/google/demo/SE.tsv.
@@ -37,15 +30,7 @@ const DemoFeedToken = "demo"
 
 // ErrFeedBuilding is a feed not built yet: the caller should come back
 // after Retry-After.
-var ErrFeedBuilding = errors.New("the feed is being built")
-
-// feedWait is how long a first fetch waits for its feed before it is told
-// to come back: a demo or small shop's feed is ready by then, a large
-// shop's takes the cost bucket's time (20 minutes for 10 000 products).
-const feedWait = 10 * time.Second
-
-// feedBuildTimeout bounds one build, crawl included.
-const feedBuildTimeout = time.Hour
+var ErrFeedBuilding = feed.ErrBuilding
 
 // FeedTokens keeps the secret of each shop's feed URL (store.Bolt and
 // store.Redis implement it); declared here, where it is used.
@@ -55,25 +40,8 @@ type FeedTokens interface {
 	SetFeedToken(ctx context.Context, shop, token string) error
 }
 
-// feedCache holds the built feeds of this instance. The zero value is
-// ready to use; it is safe for concurrent use.
-type feedCache struct {
-	mu      sync.Mutex
-	entries map[string]*feedEntry // shop|country
-	crawls  singleflight.Group    // one catalog crawl per shop and generation
-}
-
-// feedEntry is one shop's feed for one country.
-type feedEntry struct {
-	gen      int64         // answersOf(shop)'s generation it was built at
-	day      delivery.Date // the shop's date it was built on (pre-orders count down)
-	built    bool          // tsv and xml hold a feed (maybe an older one)
-	tsv, xml []byte
-	etag     string    // of the TSV; the XML's is derived from it
-	modified time.Time // when its content last changed
-	building chan struct{}
-	err      error // the last build's failure, logged
-}
+// feedCache holds the built feeds of this instance (Server.feeds).
+type feedCache = feed.Cache
 
 // handleFeed handles "GET /feeds/google/:token/:file" (and HEAD, for
 // fetchers that look before they fetch), file being COUNTRY.tsv or
@@ -155,146 +123,46 @@ func feedFile(file string) (country, format string, err error) {
 	return country, format, nil
 }
 
-// feedFor returns the shop's feed for country: the current one, else the
-// previous one while the next is built, else the first one if it is built
-// within feedWait.
-func (s *Server) feedFor(ctx context.Context, shop *delivery.Shop, country string) (feedEntry, error) {
-	gen := s.shared.Generation(answersOf(shop.Domain()))
-	now := s.now()
-	day := delivery.DateIn(now, shop.Location())
-	key := shop.Domain() + "|" + country
-	fc := &s.feeds
-	fc.mu.Lock()
-	if fc.entries == nil {
-		fc.entries = map[string]*feedEntry{}
+// feedFor returns the shop's feed for country from the cache, built at
+// the shop's current generation.
+func (s *Server) feedFor(ctx context.Context, shop *delivery.Shop, country string) (feed.Files, error) {
+	req := feed.Request{
+		Shop: shop, Country: country, Generation: s.shared.Generation(answersOf(shop.Domain())),
+		Now: s.now(), Log: s.log,
 	}
-	e := fc.entries[key]
-	if e == nil {
-		e = &feedEntry{}
-		fc.entries[key] = e
+	if s.app != nil {
+		req.Catalog = s.feedCatalog
 	}
-	if e.built && e.gen == gen && e.day == day {
-		snap := *e
-		fc.mu.Unlock()
-		return snap, nil
-	}
-	building := e.building
-	if building == nil {
-		building = make(chan struct{})
-		e.building = building
-		go s.buildFeed(context.WithoutCancel(ctx), shop, country, key, gen, day, now, building)
-	}
-	if e.built {
-		snap := *e
-		fc.mu.Unlock()
-		return snap, nil // the previous feed while the next is built
-	}
-	fc.mu.Unlock()
-	timer := time.NewTimer(feedWait)
-	defer timer.Stop()
-	select {
-	case <-building:
-	case <-timer.C:
-	case <-ctx.Done():
-		return feedEntry{}, ctx.Err()
-	}
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	if !e.built {
-		return feedEntry{}, fmt.Errorf("the feed of %s for %s is not built yet; fetch it again in a minute: %w", shop.Domain(), country, ErrFeedBuilding)
-	}
-	return *e, nil
+	return s.feeds.Get(ctx, req)
 }
 
-// buildFeed builds a feed and stores it in its entry, then closes done.
-func (s *Server) buildFeed(ctx context.Context, shop *delivery.Shop, country, key string, gen int64, day delivery.Date, now time.Time, done chan struct{}) {
-	ctx, cancel := context.WithTimeout(ctx, feedBuildTimeout)
-	defer cancel()
-	started := time.Now()
-	tsv, xml, err := s.renderFeed(ctx, shop, country, gen, now)
-	fc := &s.feeds
-	fc.mu.Lock()
-	defer fc.mu.Unlock()
-	defer close(done)
-	e := fc.entries[key]
-	e.building, e.err = nil, err
-	if err != nil {
-		s.log.ErrorContext(ctx, "feed build failed", "shop", shop.Domain(), "country", country, "err", err)
-		return
-	}
-	etag := feedETag(tsv)
-	if etag != e.etag {
-		e.modified = now.UTC().Truncate(time.Second)
-	}
-	e.gen, e.day, e.built, e.tsv, e.xml, e.etag = gen, day, true, tsv, xml, etag
-	s.log.InfoContext(ctx, "feed built", "shop", shop.Domain(), "country", country, "bytes", len(tsv), "took", time.Since(started))
-}
-
-// renderFeed builds the feed and writes it in both formats.
-func (s *Server) renderFeed(ctx context.Context, shop *delivery.Shop, country string, gen int64, now time.Time) ([]byte, []byte, error) {
-	products, err := s.feedProducts(ctx, shop, gen)
-	if err != nil {
-		return nil, nil, err
-	}
-	f, err := feed.Build(shop, products, country, now)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, skip := range f.Skipped {
-		s.log.WarnContext(ctx, "variant left out of the feed", "shop", shop.Domain(), "product", skip.ProductID, "variant", skip.VariantID, "err", skip.Err)
-	}
-	var tsv, xml bytes.Buffer
-	if err := f.WriteTSV(&tsv); err != nil {
-		return nil, nil, err
-	}
-	if err := f.WriteXML(&xml); err != nil {
-		return nil, nil, err
-	}
-	return tsv.Bytes(), xml.Bytes(), nil
-}
-
-// feedProducts is the shop's catalog: from the Admin API when the shop is
-// connected (one crawl per generation, shared by every country), else the
-// settings document's.
-func (s *Server) feedProducts(ctx context.Context, shop *delivery.Shop, gen int64) ([]delivery.Product, error) {
-	if s.app == nil {
+// feedCatalog is a connected shop's catalog from the Admin API, else (no
+// token yet) the settings document's.
+func (s *Server) feedCatalog(ctx context.Context, shop *delivery.Shop) ([]delivery.Product, error) {
+	client, err := s.app.Client(ctx, shop)
+	if errors.Is(err, catalog.ErrNoToken) {
 		return shop.Catalog(), nil
 	}
-	v, err, _ := s.feeds.crawls.Do(fmt.Sprintf("%s|%d", shop.Domain(), gen), func() (any, error) {
-		client, err := s.app.Client(ctx, shop)
-		if errors.Is(err, catalog.ErrNoToken) {
-			return shop.Catalog(), nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		products, stats, err := client.Catalog(ctx)
-		s.log.InfoContext(ctx, "catalog crawled for the feed", "shop", shop.Domain(), "products", len(products),
-			"calls", stats.Calls, "cost_requested", stats.Requested, "cost_actual", stats.Actual, "waited", stats.Waited)
-		return products, err
-	})
 	if err != nil {
-		return nil, fmt.Errorf("feed catalog: %w", err)
+		return nil, err
 	}
-	return v.([]delivery.Product), nil
-}
-
-func feedETag(body []byte) string {
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:12])
+	products, stats, err := client.Catalog(ctx)
+	s.log.InfoContext(ctx, "catalog crawled for the feed", "shop", shop.Domain(), "products", len(products),
+		"calls", stats.Calls, "cost_requested", stats.Requested, "cost_actual", stats.Actual, "waited", stats.Waited)
+	return products, err
 }
 
 // serveFeed answers with the feed, or 304 when the caller has it.
-func serveFeed(c *gin.Context, e feedEntry, format string) {
-	body, ctype := e.tsv, "text/tab-separated-values; charset=utf-8"
+func serveFeed(c *gin.Context, f feed.Files, format string) {
+	body, ctype := f.TSV, "text/tab-separated-values; charset=utf-8"
 	if format == "xml" {
-		body, ctype = e.xml, "application/xml; charset=utf-8"
+		body, ctype = f.XML, "application/xml; charset=utf-8"
 	}
-	etag := `"` + format + "-" + e.etag + `"`
+	etag := `"` + format + "-" + f.ETag + `"`
 	c.Header("ETag", etag)
-	c.Header("Last-Modified", e.modified.Format(http.TimeFormat))
+	c.Header("Last-Modified", f.Modified.Format(http.TimeFormat))
 	c.Header("Cache-Control", "private, no-cache")
-	if notModified(c.Request, etag, e.modified) {
+	if notModified(c.Request, etag, f.Modified) {
 		c.Status(http.StatusNotModified)
 		return
 	}
