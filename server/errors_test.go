@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/internal/apitest"
 	"github.com/leadtime-app/leadtime/promise"
@@ -234,7 +235,7 @@ catalog:
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return saturdayMorning },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Cache:       server.NewMemoryCache(10),
+		Cache:       answercache.NewMemory(10),
 	})
 	for _, tc := range []struct {
 		target string

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
@@ -41,7 +42,7 @@ func coServer(t *testing.T, apiKey, apiSecret, defaultShop string, limits *serve
 		// The tokens are valid at saturdayMorning: checks use the wall clock.
 		WallClock: func() time.Time { return saturdayMorning },
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Cache:     server.NewMemoryCache(1000),
+		Cache:     answercache.NewMemory(1000),
 		Limits:    limits,
 		APIKey:    apiKey,
 		APISecret: apiSecret,

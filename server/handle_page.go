@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
@@ -45,7 +46,7 @@ func (s *Server) handleShippingPage() gin.HandlerFunc {
 		sum := sha256.Sum256(body)
 		// Not stored in the answer cache: the page is cheap and rarely
 		// asked for. It changes at the shop's midnight at the latest.
-		writeCached(c, &CachedAnswer{
+		writeCached(c, &answercache.Answer{
 			Body: body, ContentType: "application/liquid; charset=utf-8",
 			ETag:      `"` + hex.EncodeToString(sum[:12]) + `"`,
 			ExpiresAt: today.AddDays(1).At(0, 0, shop.Location()),

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/promise"
 )
@@ -143,7 +144,7 @@ func minTime(a, b time.Time) time.Time {
 }
 
 // encodeAnswer renders an answer in its format, with its ETag.
-func encodeAnswer(answer promise.Answer, format Format) (*CachedAnswer, error) {
+func encodeAnswer(answer promise.Answer, format Format) (*answercache.Answer, error) {
 	var (
 		body []byte
 		err  error
@@ -162,25 +163,18 @@ func encodeAnswer(answer promise.Answer, format Format) (*CachedAnswer, error) {
 	}
 	sum := sha256.Sum256(body)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	return &CachedAnswer{
-		Body: body, ContentType: ct, ETag: etag, ExpiresAt: answer.Summary().ExpiresAt,
-		etagHeader: []string{etag}, typeHeader: []string{ct},
-	}, nil
+	return answercache.NewAnswer(body, ct, etag, answer.Summary().ExpiresAt), nil
 }
 
 // writeCached writes an answer with Cache-Control up to its expiry (at most
 // maxAge) and an ETag, answering 304 to a matching If-None-Match.
-func writeCached(c *gin.Context, a *CachedAnswer, now time.Time) {
+func writeCached(c *gin.Context, a *answercache.Answer, now time.Time) {
 	age := min(a.ExpiresAt.Sub(now), maxAge)
 	h := c.Writer.Header()
 	// Canonical keys set directly: this runs for every cached answer, and
 	// Header.Set would canonicalise and allocate each time.
 	h["Cache-Control"] = cacheControl(age)
-	if a.etagHeader != nil {
-		h["Etag"], h["Content-Type"] = a.etagHeader, a.typeHeader
-	} else {
-		h["Etag"], h["Content-Type"] = []string{a.ETag}, []string{a.ContentType}
-	}
+	h["Etag"], h["Content-Type"] = a.Headers()
 	// 304 is for reads only; a POST answers in full (RFC 9110 §13.1.2).
 	if match := c.Request.Header["If-None-Match"]; len(match) > 0 && isRead(c.Request.Method) && etagMatches(match[0], a.ETag) {
 		c.Status(http.StatusNotModified)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
@@ -62,7 +63,7 @@ func sfServer(t *testing.T, at time.Time, limits *server.Limits, shops ...*deliv
 		DefaultShop: demoDomain,
 		Now:         func() time.Time { return at },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Cache:       server.NewMemoryCache(1000),
+		Cache:       answercache.NewMemory(1000),
 		Limits:      limits,
 	}).Handler()
 }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/promise"
-	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/shops"
 )
 
 // An order placed before Leadtime froze its promise (before the install,

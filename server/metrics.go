@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/shopify"
 )
@@ -268,17 +269,17 @@ func (m *Metrics) rateLimited(key string) {
 func (m *Metrics) rateLimitFallback() { m.limitFallbacks.Inc() }
 
 // countAnswers wraps an answer cache so that its lookups are counted.
-func (m *Metrics) countAnswers(ac AnswerCache) AnswerCache {
-	return &countedAnswers{AnswerCache: ac, hit: m.answerHits, miss: m.answerMiss}
+func (m *Metrics) countAnswers(ac answercache.Cache) answercache.Cache {
+	return &countedAnswers{Cache: ac, hit: m.answerHits, miss: m.answerMiss}
 }
 
 type countedAnswers struct {
-	AnswerCache
+	answercache.Cache
 	hit, miss prometheus.Counter
 }
 
-func (c *countedAnswers) Get(key string, now time.Time) (*CachedAnswer, bool) {
-	a, ok := c.AnswerCache.Get(key, now)
+func (c *countedAnswers) Get(key string, now time.Time) (*answercache.Answer, bool) {
+	a, ok := c.Cache.Get(key, now)
 	if ok {
 		c.hit.Inc()
 	} else {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/promise"
 )
@@ -87,7 +88,7 @@ func msgServer(t *testing.T, doc string, now time.Time) http.Handler {
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return now },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Cache:       NewMemoryCache(100),
+		Cache:       answercache.NewMemory(100),
 	}).Handler()
 }
 

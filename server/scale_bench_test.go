@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
 )
@@ -90,8 +90,8 @@ func BenchmarkZipfUpstream(b *testing.B) {
 				var costed int
 				onCost := func(requested float64) { mu.Lock(); points += requested; costed++; mu.Unlock() }
 				instances := []*scaleInstance{
-					env.start(b, "A", instanceOptions{cacheNow: clock.Now, now: clock.Now, answers: virtualAnswers{server.NewMemoryCache(100_000), clock.Now}, onCost: onCost}),
-					env.start(b, "B", instanceOptions{cacheNow: clock.Now, now: clock.Now, answers: virtualAnswers{server.NewMemoryCache(100_000), clock.Now}, onCost: onCost}),
+					env.start(b, "A", instanceOptions{cacheNow: clock.Now, now: clock.Now, answers: virtualAnswers{answercache.NewMemory(100_000), clock.Now}, onCost: onCost}),
+					env.start(b, "B", instanceOptions{cacheNow: clock.Now, now: clock.Now, answers: virtualAnswers{answercache.NewMemory(100_000), clock.Now}, onCost: onCost}),
 				}
 				r := rand.New(rand.NewPCG(1, 2))
 				zipf := rand.NewZipf(r, 1.1, 1, zipfCatalog-1)
@@ -135,19 +135,19 @@ func BenchmarkZipfUpstream(b *testing.B) {
 }
 
 // virtualAnswers is the server's answer cache on a virtual clock: an
-// answer leaves after 10 minutes at most (server.MemoryCache's bound,
+// answer leaves after 10 minutes at most (answercache.Memory's bound,
 // which runs on the wall clock) or at its expires_at.
 type virtualAnswers struct {
-	*server.MemoryCache
+	*answercache.Memory
 	now func() time.Time
 }
 
-func (v virtualAnswers) Set(key string, a *server.CachedAnswer) {
+func (v virtualAnswers) Set(key string, a *answercache.Answer) {
 	kept := *a
 	if limit := v.now().Add(10 * time.Minute); limit.Before(kept.ExpiresAt) {
 		kept.ExpiresAt = limit
 	}
-	v.MemoryCache.Set(key, &kept)
+	v.Memory.Set(key, &kept)
 }
 
 // latencies are request durations, for percentiles.

@@ -28,6 +28,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
@@ -129,7 +130,7 @@ type instanceOptions struct {
 	limits   *server.Limits   // nil: no rate limits
 	cacheNow func() time.Time // the cache's clock; nil: time.Now
 	now      func() time.Time // the server's clock (quotes, answer expiry); nil: time.Now
-	answers  server.AnswerCache
+	answers  answercache.Cache
 	retry    shopify.RetryPolicy
 	platform string                  // TrustedPlatform
 	onCost   func(requested float64) // sees every Admin API answer's requested cost

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
@@ -32,7 +33,7 @@ type Config struct {
 	DefaultShop string
 	// Cache holds encoded answers until they expire; nil means a new
 	// in-process cache.
-	Cache AnswerCache
+	Cache answercache.Cache
 	// Shared is the two-tier cache (in process, and Redis when configured)
 	// whose generations retire answers on every instance when a shop's
 	// products or settings change; nil means an in-process one.
@@ -103,7 +104,7 @@ type Config struct {
 type Server struct {
 	engine      *promise.Engine
 	defaultShop string
-	cache       AnswerCache
+	cache       answercache.Cache
 	shared      *cache.Cache
 	now         func() time.Time
 	log         *slog.Logger
@@ -168,7 +169,7 @@ func New(cfg Config) *Server {
 		s.shared = cache.New(cache.Options{Logger: s.log, OnEvent: s.metrics.CacheEvent})
 	}
 	if s.cache == nil {
-		s.cache = NewMemoryCache(100_000)
+		s.cache = answercache.NewMemory(100_000)
 	}
 	s.cache = s.metrics.countAnswers(s.cache)
 	r := s.router()

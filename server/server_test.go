@@ -22,6 +22,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
@@ -124,7 +125,7 @@ func newFixture(t *testing.T) *fixture {
 		DefaultShop: shop.Domain(),
 		Now:         f.clock.Now,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Cache:       server.NewMemoryCache(1000),
+		Cache:       answercache.NewMemory(1000),
 	})
 	return f
 }
@@ -212,7 +213,7 @@ func runServer(t *testing.T, ctx context.Context, products promise.Products, dra
 		DefaultShop: shop.Domain(),
 		Now:         func() time.Time { return saturdayMorning },
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Cache:       server.NewMemoryCache(100),
+		Cache:       answercache.NewMemory(100),
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
