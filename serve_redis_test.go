@@ -106,7 +106,7 @@ func TestServeTwoInstancesOneRedis(t *testing.T) {
 		// Generous: on a loaded machine a Redis call past the default bound
 		// would make B ask Shopify, or an instance's own bucket decide.
 		"REDIS_TIMEOUT": "10s",
-		"SHOPIFY_SHOP": redisShop, "SHOPIFY_ACCESS_TOKEN": redisToken,
+		"SHOPIFY_SHOP":  redisShop, "SHOPIFY_ACCESS_TOKEN": redisToken,
 		"SHOPIFY_API_KEY": redisAPIKey, "SHOPIFY_API_SECRET": redisAPISecret,
 		"LEADTIME_SHOPIFY_ENDPOINT":   fake.URL,
 		"LEADTIME_RATE_STOREFRONT_IP": "0.01/s,4",
