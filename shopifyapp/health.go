@@ -200,7 +200,7 @@ func shipmentOf(f *fulfillmentPayload) *shipment {
 
 // fulfillmentRecords makes one health.Record per fulfilled line that the
 // promise names, matched by variant, else by product; reconstructed says
-// the promise was not frozen but quoted afterwards (health_reconstruct.go).
+// the promise was not frozen but quoted afterwards (reconstruct.go).
 func fulfillmentRecords(f *shipment, p *frozenPromise, reconstructed bool, loc *time.Location) []health.Record {
 	var delivered *delivery.Date
 	if f.DeliveredAt != nil {
