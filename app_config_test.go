@@ -8,7 +8,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
-	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 )
 
 // appConfig is the part of shopify.app.toml that must agree with the code.
@@ -40,11 +40,11 @@ func TestAppConfigMatchesServer(t *testing.T) {
 		t.Fatalf("shopify.app.toml: %v", err)
 	}
 	gotScopes := strings.Split(cfg.AccessScopes.Scopes, ",")
-	wantScopes := strings.Split(server.Scopes, ",")
+	wantScopes := strings.Split(shopifyapp.Scopes, ",")
 	slices.Sort(gotScopes)
 	slices.Sort(wantScopes)
 	if !slices.Equal(gotScopes, wantScopes) {
-		t.Errorf("shopify.app.toml scopes = %v, want server.Scopes %v", gotScopes, wantScopes)
+		t.Errorf("shopify.app.toml scopes = %v, want shopifyapp.Scopes %v", gotScopes, wantScopes)
 	}
 	var topics []string
 	for _, s := range cfg.Webhooks.Subscriptions {
@@ -55,7 +55,7 @@ func TestAppConfigMatchesServer(t *testing.T) {
 		topics = append(topics, s.ComplianceTopics...)
 	}
 	slices.Sort(topics)
-	if want := server.WebhookTopics(); !slices.Equal(topics, want) {
+	if want := shopifyapp.Topics(); !slices.Equal(topics, want) {
 		t.Errorf("shopify.app.toml topics = %v,\nwant the server's handlers %v", topics, want)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 )
 
 // checkoutRefreshEvery is how often every shop's checkout-function config
@@ -15,7 +15,7 @@ const checkoutRefreshEvery = 24 * time.Hour
 
 // refreshCheckoutFunctions rewrites every installed shop's checkout-function
 // config now and then every checkoutRefreshEvery, until ctx ends.
-func refreshCheckoutFunctions(ctx context.Context, app *server.ShopifyApp, now func() time.Time, logger *slog.Logger) {
+func refreshCheckoutFunctions(ctx context.Context, app *shopifyapp.App, now func() time.Time, logger *slog.Logger) {
 	t := time.NewTicker(checkoutRefreshEvery)
 	defer t.Stop()
 	for {

@@ -25,6 +25,7 @@ import (
 	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
@@ -154,10 +155,10 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 	if err != nil {
 		return nil, err
 	}
-	app := &server.ShopifyApp{
-		APIKey: in.apiKey, APISecret: in.apiSecret, AppURL: in.appURL, Scopes: server.Scopes,
+	app := &shopifyapp.App{
+		APIKey: in.apiKey, APISecret: in.apiSecret, AppURL: in.appURL, Scopes: shopifyapp.Scopes,
 		Options: shopify.Options{Endpoint: in.endpoint, Logger: logger},
-		Store:   st, Log: logger,
+		Store:   st, Shared: shared, Log: logger,
 	}
 	svc.metrics.InstrumentShopify(&app.Options)
 	static := promise.StaticShops{}
@@ -166,8 +167,9 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 	}
 	app.Shops = &shops.Registry{Store: st, Static: static, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: limits.ShopperLoads}
+	app.Engine = &promise.Engine{Shops: app.Shops, Products: app.Products}
 	svc.cfg = server.Config{
-		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
+		Engine: app.Engine,
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: in.apiSecret,
 		Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
 		RateLimitRedis: svc.rdb, RateLimitRedisTimeout: in.redisTimeout,

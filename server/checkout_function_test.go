@@ -10,9 +10,9 @@ import (
 
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/functionconfig"
-	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 )
 
 // functionConfigOf reads the checkout function's config from the fake: the
@@ -64,11 +64,11 @@ func TestCheckoutFunctionLifecycle(t *testing.T) {
 		t.Errorf("after install: config default %v, %d days from %q; want 2–2 over a horizon", cfg.Default, cfg.Days, cfg.Start)
 	}
 
-	status := func() server.FunctionStatus {
+	status := func() shopifyapp.FunctionStatus {
 		t.Helper()
 		resp := e.adminDo(t, "GET", "/admin/api/checkout-function", e2eShop, nil)
 		defer resp.Body.Close()
-		var st server.FunctionStatus
+		var st shopifyapp.FunctionStatus
 		if err := json.NewDecoder(resp.Body).Decode(&st); resp.StatusCode != http.StatusOK || err != nil {
 			t.Fatalf("GET /admin/api/checkout-function: %d, %v", resp.StatusCode, err)
 		}

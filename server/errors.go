@@ -9,6 +9,7 @@ import (
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/preview"
 	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -71,8 +72,10 @@ var errorKinds = []struct {
 	{store.ErrConflict, http.StatusPreconditionFailed, "stale_settings"},
 	{ErrPreconditionRequired, http.StatusPreconditionRequired, "precondition_required"},
 	{ErrNoShopify, http.StatusConflict, "no_shopify_connection"},
-	{ErrBackfillRunning, http.StatusConflict, "backfill_running"},
-	{ErrShopifyUnavailable, http.StatusServiceUnavailable, "shopify_unavailable"},
+	{shopifyapp.ErrBadPayload, http.StatusBadRequest, "invalid_webhook"},
+	{shopifyapp.ErrBackfillRunning, http.StatusConflict, "backfill_running"},
+	{shopifyapp.ErrShopifyUnavailable, http.StatusServiceUnavailable, "shopify_unavailable"},
+	{shopifyapp.ErrTransient, http.StatusServiceUnavailable, "unavailable"},
 	{delivery.ErrUnknownProduct, http.StatusNotFound, ""},
 	{delivery.ErrUnknownVariant, http.StatusNotFound, ""},
 	{promise.ErrShopNotInstalled, http.StatusNotFound, ""},

@@ -23,6 +23,7 @@ import (
 	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
@@ -269,10 +270,9 @@ func (s *Server) ensureInstalled(ctx context.Context, shop, sessionToken string)
 	}
 	// The work is shared by the requests waiting for it: one leaving does
 	// not cancel it for the others.
-	_, err, _ = s.app.reinstalls.Do(shop, func() (any, error) {
-		return nil, s.reinstall(context.WithoutCancel(ctx), ss.Store, shop, sessionToken, static)
+	return s.app.ShareReinstall(shop, func() error {
+		return s.reinstall(context.WithoutCancel(ctx), ss.Store, shop, sessionToken, static)
 	})
-	return err
 }
 
 // shopInstalled says whether shop has a token and settings (a shop of
@@ -291,13 +291,13 @@ func shopInstalled(ctx context.Context, st shops.Store, shop string, static bool
 // reinstall waits for an install of shop in progress, then, if the shop
 // is still not installed, exchanges the session token and installs it.
 func (s *Server) reinstall(ctx context.Context, st shops.Store, shop, sessionToken string, static bool) error {
-	unlock := s.app.lockShop(shop)
+	unlock := s.app.LockShop(shop)
 	ok, err := shopInstalled(ctx, st, shop, static)
 	unlock()
 	if err != nil || ok {
 		return err
 	}
-	app, err := s.app.oauth()
+	app, err := s.app.OAuth()
 	if err != nil {
 		return err
 	}
@@ -507,16 +507,16 @@ func (s *Server) settingsChanged(ctx context.Context, ss *shops.Registry, shop s
 	if s.app == nil {
 		return
 	}
-	client, err := s.app.clientFor(ctx, shop, false)
+	client, err := s.app.AdminClient(ctx, shop)
 	if err != nil {
 		if !errors.Is(err, catalog.ErrNoToken) {
 			s.log.WarnContext(ctx, "settings not mirrored into the shop metafield", "shop", shop, "err", err)
 		}
 		return
 	}
-	s.app.mirrorSettings(ctx, client, doc)
+	s.app.MirrorSettings(ctx, client, doc)
 	if compiled, err := delivery.LoadShop(doc, delivery.WithCheck(message.Check(s.log))); err == nil {
-		s.app.syncCheckoutFunction(ctx, client, compiled, s.now())
+		s.app.SyncCheckoutFunction(ctx, client, compiled, s.now())
 	}
 }
 
@@ -757,7 +757,7 @@ func (s *Server) handleAdminImport() gin.HandlerFunc {
 			WriteError(c, fmt.Errorf("this server is not connected to Shopify (demo mode), so there is nothing to import; set the time zone, country and processing time by hand: %w", ErrNoShopify))
 			return
 		}
-		client, err := s.app.clientFor(ctx, shop, false)
+		client, err := s.app.AdminClient(ctx, shop)
 		if errors.Is(err, catalog.ErrNoToken) {
 			WriteError(c, fmt.Errorf("%s has no Admin API token yet, so there is nothing to import: %w", shop, ErrNoShopify))
 			return
@@ -771,7 +771,7 @@ func (s *Server) handleAdminImport() gin.HandlerFunc {
 			WriteError(c, fmt.Errorf("reading the shop from Shopify: %w", err))
 			return
 		}
-		def := DefaultSettings(shop, info)
+		def := shopifyapp.DefaultSettings(shop, info)
 		out := gin.H{
 			"timezone": def.Timezone, "country": def.Country, "locale": def.Locale, "processing": nil,
 			"shopify": gin.H{

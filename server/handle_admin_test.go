@@ -23,6 +23,7 @@ import (
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
@@ -44,7 +45,7 @@ type adminEnv struct {
 type adminOptions struct {
 	apiKey, apiSecret string           // set: session tokens required, not demo
 	wallClock         func() time.Time // default saturdayMorning
-	app               func(st *store.Bolt, shops *shops.Registry, shared *cache.Cache) *server.ShopifyApp
+	app               func(st *store.Bolt, shops *shops.Registry, shared *cache.Cache) *shopifyapp.App
 }
 
 func newAdminEnv(t *testing.T, opts adminOptions) *adminEnv {
@@ -83,6 +84,7 @@ func newAdminEnv(t *testing.T, opts adminOptions) *adminEnv {
 		cfg.App = opts.app(st, shops, shared)
 		cfg.Settings = nil
 		cfg.Engine = &promise.Engine{Shops: shops, Products: cfg.App.Products}
+		cfg.App.Engine = cfg.Engine
 	}
 	return &adminEnv{h: server.New(cfg).Handler(), store: st}
 }
@@ -170,7 +172,7 @@ func TestAdminUnauthorized(t *testing.T) {
 	t.Parallel()
 	e := newAdminEnv(t, adminOptions{apiKey: adminAPIKey, apiSecret: adminAPISecret})
 	ctx := context.Background()
-	if err := e.store.SetToken(ctx, demoDomain, "shpat_installed", server.Scopes); err != nil {
+	if err := e.store.SetToken(ctx, demoDomain, "shpat_installed", shopifyapp.Scopes); err != nil {
 		t.Fatal(err)
 	}
 	valid := shopifytest.SessionToken(adminAPIKey, adminAPISecret, demoDomain, saturdayMorning)
@@ -744,11 +746,11 @@ func TestAdminShopify(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := newAdminEnv(t, adminOptions{
 		apiKey: adminAPIKey, apiSecret: adminAPISecret, wallClock: time.Now,
-		app: func(st *store.Bolt, shops *shops.Registry, shared *cache.Cache) *server.ShopifyApp {
-			app := &server.ShopifyApp{
-				APIKey: adminAPIKey, APISecret: adminAPISecret, AppURL: "https://leadtime.example", Scopes: server.Scopes,
+		app: func(st *store.Bolt, shops *shops.Registry, shared *cache.Cache) *shopifyapp.App {
+			app := &shopifyapp.App{
+				APIKey: adminAPIKey, APISecret: adminAPISecret, AppURL: "https://leadtime.example", Scopes: shopifyapp.Scopes,
 				Options: shopify.Options{Endpoint: fake.URL, Logger: logger, Retry: shopify.RetryPolicy{MaxAttempts: 1}},
-				Store:   st, Shops: shops, Log: logger,
+				Store:   st, Shops: shops, Shared: shared, Log: logger,
 			}
 			app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger}
 			return app

@@ -38,7 +38,7 @@ func (s *Server) handleAuth() gin.HandlerFunc {
 			WriteError(c, BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", Truncate(shop)))
 			return
 		}
-		app, err := s.app.oauth()
+		app, err := s.app.OAuth()
 		if err != nil {
 			WriteError(c, err)
 			return
@@ -83,7 +83,7 @@ func (s *Server) handleAuthCallback() gin.HandlerFunc {
 			return
 		}
 		http.SetCookie(c.Writer, &http.Cookie{Name: stateCookie, Value: "", Path: "/auth", MaxAge: -1, HttpOnly: true})
-		app, err := s.app.oauth()
+		app, err := s.app.OAuth()
 		if err != nil {
 			WriteError(c, err)
 			return

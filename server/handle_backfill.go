@@ -1,52 +1,12 @@
 package server
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/leadtime-app/leadtime/health"
-	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 )
-
-// backfillDays is how far back a backfill asks for orders. Shopify gives
-// an app with read_orders the last 60 days; older orders need
-// read_all_orders, which Shopify grants on request, and come when it does.
-const backfillDays = 90
-
-var (
-	// ErrBackfillRunning is a backfill asked for while one is running
-	// (409).
-	ErrBackfillRunning = errors.New("a backfill is already running")
-	// ErrShopifyUnavailable is Shopify's Admin API throttling or down, for
-	// a request that needs it now (503).
-	ErrShopifyUnavailable = errors.New("Shopify is unavailable; try again in a minute")
-)
-
-// StartBackfill asks Shopify for the shop's orders of the last
-// backfillDays with their fulfilments, as a bulk operation: Shopify runs
-// it in the background and calls bulk_operations/finish when its result is
-// ready (onBulkFinished). It is asked for on install and by the merchant.
-func (a *ShopifyApp) StartBackfill(ctx context.Context, shop string, now time.Time) (string, error) {
-	client, err := a.clientFor(ctx, shop, false)
-	if err != nil {
-		return "", err
-	}
-	since := now
-	if compiled, err := a.Shops.Shop(ctx, shop); err == nil {
-		since = now.In(compiled.Location()) // created_at:>= is a day in the shop's time zone
-	}
-	id, err := client.StartOrdersBackfill(ctx, since.AddDate(0, 0, -backfillDays))
-	if errors.Is(err, shopify.ErrBulkInProgress) {
-		return "", fmt.Errorf("%w: %v", ErrBackfillRunning, err)
-	}
-	return id, err
-}
 
 // handleAdminBackfill handles "POST /admin/api/health/backfill": start a
 // backfill of promise health from the shop's recent orders (202), or say
@@ -59,153 +19,9 @@ func (s *Server) handleAdminBackfill() gin.HandlerFunc {
 		}
 		id, err := s.app.StartBackfill(c.Request.Context(), c.GetString(adminShopKey), s.wallClock())
 		if err != nil {
-			WriteError(c, shopifyOutage(err))
+			WriteError(c, err)
 			return
 		}
-		c.JSON(http.StatusAccepted, gin.H{"bulk_operation": id, "days": backfillDays})
+		c.JSON(http.StatusAccepted, gin.H{"bulk_operation": id, "days": shopifyapp.BackfillDays})
 	}
-}
-
-// bulkFinishedPayload is bulk_operations/finish.
-type bulkFinishedPayload struct {
-	ID     string `json:"admin_graphql_api_id"`
-	Status string `json:"status"` // completed, failed, canceled, expired
-	Type   string `json:"type"`   // query, mutation
-}
-
-// onBulkFinished records what a finished backfill found. The payload only
-// names the operation; everything else is read back from Shopify with the
-// shop's own token, so a forged or replayed delivery can at most make
-// Leadtime read that shop's own operation again, and records are
-// idempotent by fulfilment id: a replay changes nothing.
-func (s *Server) onBulkFinished(ctx context.Context, shop string, body []byte) error {
-	var p bulkFinishedPayload
-	if err := json.Unmarshal(body, &p); err != nil || p.ID == "" {
-		return BadParam("invalid_webhook", "not a bulk_operations/finish payload")
-	}
-	if p.Type != "query" || p.Status != "completed" {
-		s.log.WarnContext(ctx, "bulk operation did not complete", "shop", shop, "operation", p.ID, "status", p.Status)
-		return nil
-	}
-	fs, ok := s.fulfillmentStore()
-	if !ok {
-		return nil
-	}
-	client, err := s.app.clientFor(ctx, shop, false)
-	if err != nil {
-		return fmt.Errorf("backfill %s: %w", p.ID, err)
-	}
-	op, err := client.BulkOperation(ctx, p.ID)
-	if err != nil {
-		return transientIfShopify(fmt.Errorf("backfill %s: %w", p.ID, err))
-	}
-	if op.URL == "" {
-		return nil // no orders: Shopify gives no file
-	}
-	orders, err := client.OrdersBackfill(ctx, op.URL)
-	if err != nil {
-		return transientIfShopify(fmt.Errorf("backfill %s: %w", p.ID, err))
-	}
-	compiled, err := s.app.Shops.Shop(ctx, shop)
-	if err != nil {
-		return fmt.Errorf("backfill %s: %w", p.ID, err)
-	}
-	recs, stats, err := s.backfillRecords(ctx, shop, orders, compiled.Location())
-	if err != nil {
-		return fmt.Errorf("backfill %s: %w", p.ID, err)
-	}
-	changed, err := fs.PutFulfillments(ctx, shop, recs)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errTransient, err)
-	}
-	s.log.InfoContext(ctx, "backfill recorded", "shop", shop, "operation", p.ID,
-		"orders", len(orders), "fulfillments", len(recs), "new_or_changed", changed,
-		"reconstructed", stats.reconstructed, "unmeasured", stats.unmeasured)
-	return nil
-}
-
-// shopifyOutage marks an Admin API outage as one for the error table
-// (503), so that the merchant is told to try again rather than shown a
-// 500.
-func shopifyOutage(err error) error {
-	if errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable) {
-		return fmt.Errorf("%w: %w", ErrShopifyUnavailable, err)
-	}
-	return err
-}
-
-func transientIfShopify(err error) error {
-	if errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable) {
-		return fmt.Errorf("%w: %v", errTransient, err)
-	}
-	return err
-}
-
-// backfillStats counts what a backfill found.
-type backfillStats struct{ reconstructed, unmeasured int }
-
-// backfillRecords makes the records of every shipped fulfilment of the
-// orders, exactly as the fulfilment webhooks would have (the same
-// shipment, the same promise, the same fulfillmentRecords).
-func (s *Server) backfillRecords(ctx context.Context, shop string, orders []shopify.BackfillOrder, loc *time.Location) (map[int64][]byte, backfillStats, error) {
-	recs := map[int64][]byte{}
-	var stats backfillStats
-	op := &orderPromises{s: s, shop: shop}
-	for i := range orders {
-		o := &orders[i]
-		for _, sh := range shipmentsOf(o) {
-			p, reconstructed, err := op.of(ctx, o.Promise, o.CreatedAt, o.Country, sh.Lines)
-			if err != nil {
-				return nil, stats, fmt.Errorf("order %d: %w", o.ID, err)
-			}
-			lines := []health.Record(nil)
-			if p != nil {
-				lines = fulfillmentRecords(sh, p, reconstructed, loc)
-			}
-			if len(lines) == 0 {
-				stats.unmeasured++
-				continue
-			}
-			if reconstructed {
-				stats.reconstructed++
-			}
-			rec, err := health.EncodeFulfillment(lines)
-			if err != nil {
-				return nil, stats, err
-			}
-			recs[sh.ID] = rec
-		}
-	}
-	return recs, stats, nil
-}
-
-// shipmentsOf are an order's fulfilments that shipped, each with the lines
-// it covered.
-func shipmentsOf(o *shopify.BackfillOrder) []*shipment {
-	lines := make(map[int64]shippedLine, len(o.Lines))
-	for _, l := range o.Lines {
-		sl := shippedLine{ID: l.ID}
-		if l.ProductID != 0 {
-			sl.ProductID = &l.ProductID
-		}
-		if l.VariantID != 0 {
-			sl.VariantID = &l.VariantID
-		}
-		lines[l.ID] = sl
-	}
-	var out []*shipment
-	for _, f := range o.Fulfillments {
-		switch f.Status {
-		case "CANCELLED", "ERROR", "FAILURE":
-			continue
-		}
-		sh := &shipment{ID: f.ID, OrderID: o.ID, CreatedAt: f.CreatedAt, DeliveredAt: f.DeliveredAt}
-		for _, id := range f.LineIDs {
-			if l, ok := lines[id]; ok {
-				sh.Lines = append(sh.Lines, l)
-			}
-		}
-		out = append(out, sh)
-	}
-	return out
 }

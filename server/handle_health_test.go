@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/health"
-	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 )
 
 // TestFulfillmentWebhooks: orders/create freezes a promise; then
@@ -175,42 +175,42 @@ func (f *flakyStore) PutFulfillment(ctx context.Context, shop string, id int64, 
 	if f.down.Load() {
 		return false, errStoreDown
 	}
-	return f.Store.(server.FulfillmentStore).PutFulfillment(ctx, shop, id, rec)
+	return f.Store.(shopifyapp.FulfillmentStore).PutFulfillment(ctx, shop, id, rec)
 }
 
 func (f *flakyStore) PutFulfillments(ctx context.Context, shop string, recs map[int64][]byte) (int, error) {
 	if f.down.Load() {
 		return 0, errStoreDown
 	}
-	return f.Store.(server.FulfillmentStore).PutFulfillments(ctx, shop, recs)
+	return f.Store.(shopifyapp.FulfillmentStore).PutFulfillments(ctx, shop, recs)
 }
 
 func (f *flakyStore) Fulfillments(ctx context.Context, shop string) ([][]byte, error) {
 	if f.down.Load() {
 		return nil, errStoreDown
 	}
-	return f.Store.(server.FulfillmentStore).Fulfillments(ctx, shop)
+	return f.Store.(shopifyapp.FulfillmentStore).Fulfillments(ctx, shop)
 }
 
 func (f *flakyStore) PutOpenOrder(ctx context.Context, shop string, id int64, rec []byte) error {
 	if f.down.Load() {
 		return errStoreDown
 	}
-	return f.Store.(server.OpenOrderStore).PutOpenOrder(ctx, shop, id, rec)
+	return f.Store.(shopifyapp.OpenOrderStore).PutOpenOrder(ctx, shop, id, rec)
 }
 
 func (f *flakyStore) DeleteOpenOrder(ctx context.Context, shop string, id int64) error {
 	if f.down.Load() {
 		return errStoreDown
 	}
-	return f.Store.(server.OpenOrderStore).DeleteOpenOrder(ctx, shop, id)
+	return f.Store.(shopifyapp.OpenOrderStore).DeleteOpenOrder(ctx, shop, id)
 }
 
 func (f *flakyStore) OpenOrders(ctx context.Context, shop string) ([][]byte, error) {
 	if f.down.Load() {
 		return nil, errStoreDown
 	}
-	return f.Store.(server.OpenOrderStore).OpenOrders(ctx, shop)
+	return f.Store.(shopifyapp.OpenOrderStore).OpenOrders(ctx, shop)
 }
 
 // TestAdminHealthDemo: the demo's Promise health shows made-to-order

@@ -14,6 +14,7 @@ import (
 	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/promise"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 )
 
 // maxAge caps Cache-Control's max-age (DESIGN §6): shared caches in front
@@ -216,7 +217,7 @@ func (s *Server) answerGeneration(shop string) int64 {
 
 // answersOf names the generation of a shop's answers, apart from that of
 // its product facts: a settings change retires answers, not facts.
-func answersOf(shop string) string { return "answers:" + shop }
+func answersOf(shop string) string { return shopifyapp.AnswersOf(shop) }
 
 // productKey and cartKey build cache keys from parsed parameters only, so
 // that parameters we ignore (timestamp, signature, ...) cannot split or

@@ -38,6 +38,7 @@ import (
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
@@ -106,7 +107,7 @@ func (e *scaleEnv) install(t testing.TB, settings *delivery.Settings) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := st.SetToken(ctx, domain, scaleToken, server.Scopes); err != nil {
+	if err := st.SetToken(ctx, domain, scaleToken, shopifyapp.Scopes); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.SaveSettings(ctx, domain, b, ""); err != nil {
@@ -164,10 +165,10 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 	rdb := redis.NewClient(ro)
 	metrics := server.NewMetrics()
 	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: metrics.CacheEvent, Now: o.cacheNow, RedisTimeout: cacheTimeout})
-	app := &server.ShopifyApp{
-		APIKey: scaleAPIKey, APISecret: scaleSecret, Scopes: server.Scopes,
+	app := &shopifyapp.App{
+		APIKey: scaleAPIKey, APISecret: scaleSecret, Scopes: shopifyapp.Scopes,
 		Options: shopify.Options{Endpoint: e.fake.URL, Logger: logger, Retry: o.retry},
-		Store:   st, Log: logger,
+		Store:   st, Shared: shared, Log: logger,
 	}
 	if o.onCost != nil {
 		app.Options.OnCost = func(requested, _, _ float64) { o.onCost(requested) }
@@ -176,12 +177,13 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 	app.Shops = &shops.Registry{Store: st, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	// No shopper budget: these measure the cache and the Admin API alone.
 	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger}
+	app.Engine = &promise.Engine{Shops: app.Shops, Products: app.Products}
 	limits := o.limits
 	if limits == nil {
 		limits = &server.Limits{}
 	}
 	srv := server.New(server.Config{
-		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
+		Engine: app.Engine,
 		Shared: shared, App: app, APIKey: scaleAPIKey, APISecret: scaleSecret,
 		Ready:   func(ctx context.Context) error { return joinErrs(st.Ping(ctx), shared.Ping(ctx)) },
 		Metrics: metrics, RateLimitRedis: rdb, RateLimitRedisTimeout: limitTimeout, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,

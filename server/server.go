@@ -20,6 +20,7 @@ import (
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/redis/go-redis/v9"
 )
@@ -62,7 +63,7 @@ type Config struct {
 	APIKey, APISecret string
 	// App connects the server to Shopify (OAuth, webhooks, app-proxy
 	// signatures, the Admin API); nil in demo mode.
-	App *ShopifyApp
+	App *shopifyapp.App
 	// Settings is where the settings page (/admin) reads and saves the
 	// shops' settings when there is no App: the demo's store. nil means
 	// App.Shops.
@@ -119,7 +120,7 @@ type Server struct {
 	handler     http.Handler
 	apiKey      string // SHOPIFY_API_KEY: the aud of session tokens
 	apiSecret   string // SHOPIFY_API_SECRET: signs session tokens; "" in demo mode
-	app         *ShopifyApp
+	app         *shopifyapp.App
 	settings    *shops.Registry // the settings page's store; nil means app.Shops
 	adminMu     sync.Mutex      // serializes the settings page's saves
 	wallClock   func() time.Time

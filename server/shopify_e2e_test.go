@@ -31,6 +31,7 @@ import (
 	"github.com/leadtime-app/leadtime/server"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
@@ -80,7 +81,7 @@ type e2e struct {
 	now    *clock // the server's clock: when the storefront asks
 	wall   *clock // the clock signatures are checked against, frozen at the start
 	h      http.Handler
-	app    *server.ShopifyApp // the first instance's app
+	app    *shopifyapp.App // the first instance's app
 	logs   *e2eLog
 }
 
@@ -137,10 +138,10 @@ func (e *e2e) instance(t *testing.T) (http.Handler, *cache.Cache) {
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	shared := cache.New(cache.Options{Logger: logger, Now: e.clock.Now})
 	t.Cleanup(shared.Close)
-	app := &server.ShopifyApp{
-		APIKey: e2eAPIKey, APISecret: e2eAPISecret, AppURL: e2eAppURL, Scopes: server.Scopes,
+	app := &shopifyapp.App{
+		APIKey: e2eAPIKey, APISecret: e2eAPISecret, AppURL: e2eAppURL, Scopes: shopifyapp.Scopes,
 		Options: shopify.Options{Endpoint: e.fake.URL, Logger: logger},
-		Store:   e.flaky, Log: logger,
+		Store:   e.flaky, Shared: shared, Log: logger,
 	}
 	if e.app == nil {
 		e.app = app
@@ -149,8 +150,9 @@ func (e *e2e) instance(t *testing.T) (http.Handler, *cache.Cache) {
 	// The shopper budget is serve's default, on a frozen clock: it holds
 	// its burst, no refill.
 	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: catalog.DefaultShopperLoads, Now: e.wall.Now}
+	app.Engine = &promise.Engine{Shops: app.Shops, Products: app.Products}
 	srv := server.New(server.Config{
-		Engine: &promise.Engine{Shops: app.Shops, Products: app.Products},
+		Engine: app.Engine,
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: e2eAPISecret,
 		Ready:      func(ctx context.Context) error { return errors.Join(e.flaky.Ping(ctx), shared.Ping(ctx)) },
 		Logger:     logger,
@@ -234,8 +236,8 @@ func (e *e2e) startAuth(t *testing.T, shop string) (*url.URL, *http.Cookie) {
 		t.Fatalf("GET /auth?shop=%s: Location = %q, want the fake's authorize URL", shop, w.Header().Get("Location"))
 	}
 	q := loc.Query()
-	if q.Get("client_id") != e2eAPIKey || q.Get("scope") != server.Scopes || q.Get("redirect_uri") != e2eAppURL+"/auth/callback" || q.Get("state") == "" {
-		t.Errorf("GET /auth?shop=%s: authorize URL %s: want client_id, scope %s, redirect_uri %s/auth/callback and a state", shop, loc, server.Scopes, e2eAppURL)
+	if q.Get("client_id") != e2eAPIKey || q.Get("scope") != shopifyapp.Scopes || q.Get("redirect_uri") != e2eAppURL+"/auth/callback" || q.Get("state") == "" {
+		t.Errorf("GET /auth?shop=%s: authorize URL %s: want client_id, scope %s, redirect_uri %s/auth/callback and a state", shop, loc, shopifyapp.Scopes, e2eAppURL)
 	}
 	var cookie *http.Cookie
 	for _, c := range w.Result().Cookies() {
@@ -385,8 +387,8 @@ func TestShopifyE2E(t *testing.T) {
 	if rec.Token != e.fake.Token(e2eShop) || !rec.Installed() {
 		t.Errorf("after install: the stored token is %s, want the fake's offline token", tokenID(rec.Token))
 	}
-	if rec.Scopes != server.Scopes {
-		t.Errorf("after install: scopes %q, want %q", rec.Scopes, server.Scopes)
+	if rec.Scopes != shopifyapp.Scopes {
+		t.Errorf("after install: scopes %q, want %q", rec.Scopes, shopifyapp.Scopes)
 	}
 	t.Logf("install: %d Admin API calls (metafield definitions, shop info, settings mirror)", installCalls)
 

@@ -12,7 +12,7 @@ import (
 // TestShopifyOAuthConcurrent runs the OAuth start and the admin API (whose
 // session-token exchange also needs the OAuth app) at once on a fresh
 // service, so that the app is made lazily by racing handlers. Under -race
-// it caught ShopifyApp.oauth filling its app without a lock (issue 11
+// it caught the app's OAuth side (shopifyapp.App.OAuth) filled without a lock (issue 11
 // item 3); it also checks every answer.
 func TestShopifyOAuthConcurrent(t *testing.T) {
 	e := newE2E(t)

@@ -1,4 +1,4 @@
-package server
+package shopifyapp
 
 import (
 	"context"
@@ -24,7 +24,7 @@ import (
 // for one webhook or one backfill. The settings history is read at the
 // first order that needs it, once.
 type orderPromises struct {
-	s        *Server
+	a        *App
 	shop     string
 	versions *shops.Versions
 }
@@ -35,7 +35,7 @@ func (op *orderPromises) of(ctx context.Context, frozen []byte, createdAt time.T
 	if len(frozen) > 0 {
 		var p frozenPromise
 		if err := json.Unmarshal(frozen, &p); err != nil {
-			op.s.log.WarnContext(ctx, "order promise is not a cart answer; fulfilment not recorded", "shop", op.shop, "err", err)
+			op.a.log().WarnContext(ctx, "order promise is not a cart answer; fulfilment not recorded", "shop", op.shop, "err", err)
 			return nil, false, nil
 		}
 		return &p, false, nil
@@ -50,7 +50,7 @@ func (op *orderPromises) reconstruct(ctx context.Context, createdAt time.Time, c
 		return nil, nil
 	}
 	if op.versions == nil {
-		v, err := op.s.app.Shops.Versions(ctx, op.shop)
+		v, err := op.a.Shops.Versions(ctx, op.shop)
 		if err != nil {
 			return nil, fmt.Errorf("settings history: %w", err)
 		}
@@ -66,11 +66,11 @@ func (op *orderPromises) reconstruct(ctx context.Context, createdAt time.Time, c
 	}
 	settings := op.versions.At(createdAt)
 	answer, err := quoteOrder(req, func(req promise.CartRequest) (*promise.CartAnswer, error) {
-		return op.s.engine.CartWith(ctx, settings, req, createdAt)
+		return op.a.Engine.CartWith(ctx, settings, req, createdAt)
 	})
 	switch {
 	case errors.Is(err, shopify.ErrThrottled) || errors.Is(err, shopify.ErrUnavailable):
-		return nil, fmt.Errorf("%w: %v", errTransient, err)
+		return nil, fmt.Errorf("%w: %v", ErrTransient, err)
 	case errors.Is(err, delivery.ErrOutOfRange) || errors.Is(err, delivery.ErrNoProcessingDay):
 		return nil, nil // the settings of then cannot quote it: nothing to measure against
 	case err != nil:

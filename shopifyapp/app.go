@@ -1,4 +1,11 @@
-package server
+// Package shopifyapp is the Shopify app side of Leadtime, without HTTP:
+// installing a shop (tokens, metafield definitions, first settings), the
+// Admin API clients, the settings mirror, the checkout function's config,
+// what each webhook topic does, and promise health (recording fulfilments
+// against frozen promises, the backfill, reconstructed promises). Package
+// server verifies and routes the requests and maps this package's errors
+// to HTTP statuses.
+package shopifyapp
 
 import (
 	"context"
@@ -12,9 +19,11 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/message"
+	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
@@ -24,10 +33,10 @@ import (
 // each is needed).
 const Scopes = "read_products,write_products,read_inventory,write_orders,read_fulfillments,read_locales,read_shipping,write_delivery_customizations"
 
-// ShopifyApp is the Shopify side of the server: the app's credentials, the
-// store of shops and tokens, and the Admin API behind the cache. It is nil
-// in demo mode.
-type ShopifyApp struct {
+// App is the Shopify side of the service: the app's credentials, the
+// store of shops and tokens, and the Admin API behind the cache. The
+// server holds none in demo mode.
+type App struct {
 	APIKey    string
 	APISecret string
 	AppURL    string // public base URL, for OAuth redirects
@@ -38,7 +47,16 @@ type ShopifyApp struct {
 	Store    shops.Store
 	Shops    *shops.Registry
 	Products *catalog.Shopify
-	Log      *slog.Logger
+	// Shared is the server's two-tier cache (the same one as
+	// server.Config.Shared): webhooks de-duplicate orders in it and retire
+	// the shop's products and answers (AnswersOf) on every instance.
+	Shared *cache.Cache
+	// Engine quotes the promise frozen into an order and reconstructs the
+	// promise of an order placed before the install (the same engine as
+	// server.Config.Engine).
+	Engine *promise.Engine
+	// Log receives the app's warnings; nil discards them.
+	Log *slog.Logger
 	// Now is the clock the checkout function's calendars start from; nil
 	// means the wall clock.
 	Now func() time.Time
@@ -54,18 +72,18 @@ type ShopifyApp struct {
 	reinstalls singleflight.Group // token exchanges of shops missing from the store, one per shop
 }
 
-// lockShop holds shop's install lock until the returned func is called.
+// LockShop holds shop's install lock until the returned func is called.
 // Between saving the token and the first settings, a shop is half
 // installed: whoever checks it waits here.
-func (a *ShopifyApp) lockShop(shop string) (unlock func()) {
+func (a *App) LockShop(shop string) (unlock func()) {
 	mu, _ := a.installing.LoadOrStore(shop, new(sync.Mutex))
 	mu.(*sync.Mutex).Lock()
 	return mu.(*sync.Mutex).Unlock
 }
 
-// oauth returns the OAuth side of the app, made once.
+// OAuth returns the OAuth side of the app, made once.
 // The credentials never change after start, so a failure is kept too.
-func (a *ShopifyApp) oauth() (*shopify.App, error) {
+func (a *App) OAuth() (*shopify.App, error) {
 	a.appOnce.Do(func() {
 		a.app, a.appErr = shopify.NewApp(a.APIKey, a.APISecret, a.Options)
 	})
@@ -75,11 +93,27 @@ func (a *ShopifyApp) oauth() (*shopify.App, error) {
 // Client returns the Admin API client of an installed shop, or an error
 // matching catalog.ErrNoToken. A client is cheap: one per call keeps go-shopify's
 // unsynchronised client off shared paths.
-func (a *ShopifyApp) Client(ctx context.Context, shop *delivery.Shop) (*shopify.Client, error) {
+func (a *App) Client(ctx context.Context, shop *delivery.Shop) (*shopify.Client, error) {
 	return a.clientFor(ctx, shop.Domain(), usesCollections(shop))
 }
 
-func (a *ShopifyApp) clientFor(ctx context.Context, domain string, collections bool) (*shopify.Client, error) {
+// AdminClient returns the Admin API client of an installed shop by its
+// domain, without collections (the settings API's and webhooks' calls do
+// not read them), or an error matching catalog.ErrNoToken.
+func (a *App) AdminClient(ctx context.Context, domain string) (*shopify.Client, error) {
+	return a.clientFor(ctx, domain, false)
+}
+
+// ShareReinstall runs install for shop unless one is running already, in
+// which case it waits for that one and returns its error: the first
+// requests of a shop often come at once, and they share one token
+// exchange.
+func (a *App) ShareReinstall(shop string, install func() error) error {
+	_, err, _ := a.reinstalls.Do(shop, func() (any, error) { return nil, install() })
+	return err
+}
+
+func (a *App) clientFor(ctx context.Context, domain string, collections bool) (*shopify.Client, error) {
 	token, err := a.token(ctx, domain)
 	if err != nil {
 		return nil, err
@@ -99,7 +133,7 @@ type knownToken struct {
 // shops.Recheck, as for settings: a Redis round trip per product load would
 // add up, and while the store is down (Redis killed) the token read last
 // keeps the storefront loading products (DESIGN §6).
-func (a *ShopifyApp) token(ctx context.Context, domain string) (string, error) {
+func (a *App) token(ctx context.Context, domain string) (string, error) {
 	known, ok := a.tokens.Load(domain)
 	if ok && time.Since(known.(knownToken).read) < shops.Recheck {
 		return known.(knownToken).token, nil
@@ -136,8 +170,8 @@ func usesCollections(shop *delivery.Shop) bool {
 // first time, settings imported from Shopify (time zone, country, locale
 // and Shopify's own processing time). It then starts the promise-health
 // backfill of the shop's recent orders. It is idempotent.
-func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []string) error {
-	defer a.lockShop(shop)()
+func (a *App) Install(ctx context.Context, shop, token string, scopes []string) error {
+	defer a.LockShop(shop)()
 	a.tokens.Delete(shop) // the new token, not one read before
 	if err := a.Store.SetToken(ctx, shop, token, strings.Join(scopes, ",")); err != nil {
 		return fmt.Errorf("saving the token: %w", err)
@@ -161,11 +195,11 @@ func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []s
 		if _, err := a.Store.SaveSettings(ctx, shop, doc, ""); err != nil {
 			return fmt.Errorf("saving the first settings: %w", err)
 		}
-		a.mirrorSettings(ctx, client, doc)
+		a.MirrorSettings(ctx, client, doc)
 	}
 	a.Shops.Forget(ctx, shop)
 	if compiled, err := a.Shops.Shop(ctx, shop); err == nil {
-		a.syncCheckoutFunction(ctx, client, compiled, a.now())
+		a.SyncCheckoutFunction(ctx, client, compiled, a.now())
 	}
 	// Promise health starts from the shop's recent orders, not from zero.
 	// A refusal (one already running, on a reinstall) is no install failure.
@@ -177,7 +211,7 @@ func (a *ShopifyApp) Install(ctx context.Context, shop, token string, scopes []s
 
 // initialSettings are the settings a shop starts with: its restored
 // metafield if it had Leadtime before, else defaults from Shopify.
-func (a *ShopifyApp) initialSettings(ctx context.Context, client *shopify.Client) ([]byte, error) {
+func (a *App) initialSettings(ctx context.Context, client *shopify.Client) ([]byte, error) {
 	if doc, err := client.ShopSettingsMetafield(ctx); err == nil && len(doc) > 0 {
 		if _, err := delivery.LoadShop(doc, delivery.WithCheck(message.Check(nil))); err == nil {
 			return doc, nil
@@ -190,10 +224,10 @@ func (a *ShopifyApp) initialSettings(ctx context.Context, client *shopify.Client
 	return json.Marshal(DefaultSettings(client.Shop(), info))
 }
 
-// mirrorSettings writes saved settings into the shop metafield
+// MirrorSettings writes saved settings into the shop metafield
 // leadtime.settings, so that a store that loses them can restore them
 // (DESIGN §6). Best effort: a failure is logged, the save stands.
-func (a *ShopifyApp) mirrorSettings(ctx context.Context, client *shopify.Client, doc []byte) {
+func (a *App) MirrorSettings(ctx context.Context, client *shopify.Client, doc []byte) {
 	err := client.SetMetafields(ctx, []shopify.MetafieldInput{{Namespace: "leadtime", Key: "settings", Type: "json", Value: string(doc)}})
 	if err != nil {
 		a.log().WarnContext(ctx, "could not mirror settings into the shop metafield", "shop", client.Shop(), "err", err)
@@ -202,7 +236,7 @@ func (a *ShopifyApp) mirrorSettings(ctx context.Context, client *shopify.Client,
 
 // RestoreSettings reads the settings mirrored in a shop's metafield, for a
 // store that has lost them.
-func (a *ShopifyApp) RestoreSettings(ctx context.Context, shop string) ([]byte, error) {
+func (a *App) RestoreSettings(ctx context.Context, shop string) ([]byte, error) {
 	client, err := a.clientFor(ctx, shop, false)
 	if err != nil {
 		return nil, err
@@ -239,16 +273,34 @@ func DefaultSettings(domain string, info shopify.ShopInfo) *delivery.Settings {
 }
 
 // now is the app's clock (Now, or the wall clock).
-func (a *ShopifyApp) now() time.Time {
+func (a *App) now() time.Time {
 	if a.Now != nil {
 		return a.Now()
 	}
 	return time.Now()
 }
 
-func (a *ShopifyApp) log() *slog.Logger {
+// log is the app's logger (Log, or one that discards).
+func (a *App) log() *slog.Logger {
 	if a.Log != nil {
 		return a.Log
 	}
-	return slog.Default()
+	return discard
+}
+
+// discard is the logger of an App without Log.
+var discard = slog.New(slog.DiscardHandler)
+
+// AnswersOf is the cache namespace of a shop's quoted answers: the server
+// keys its answers under it, and the app retires it when the shop's
+// products or settings change.
+func AnswersOf(shop string) string { return "answers:" + shop }
+
+// truncate shortens s for a log or a record: it may come from anyone.
+func truncate(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
 }
