@@ -174,6 +174,9 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 		Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
 		RateLimitRedis: svc.rdb, RateLimitRedisTimeout: in.redisTimeout,
 	}
+	if err := errors.Join(app.Validate(), app.SameAs(svc.cfg.Shared, svc.cfg.Engine)); err != nil {
+		return nil, err
+	}
 	if in.mode == modeSingleShop {
 		svc.cfg.DefaultShop = in.shop
 		// A custom app has its token already. Shopify being down at start

@@ -57,8 +57,9 @@ type App struct {
 	Engine *promise.Engine
 	// Log receives the app's warnings; nil discards them.
 	Log *slog.Logger
-	// Now is the clock the checkout function's calendars start from; nil
-	// means the wall clock.
+	// Now is the app's clock: the checkout function's calendars start from
+	// it, backfills count their days back from it, and tokens are re-read
+	// from the store after shops.Recheck by it. nil means the wall clock.
 	Now func() time.Time
 
 	// appOnce guards app and appErr: handlers call oauth concurrently,
@@ -70,6 +71,53 @@ type App struct {
 
 	installing sync.Map           // shop → *sync.Mutex: one install of a shop at a time
 	reinstalls singleflight.Group // token exchanges of shops missing from the store, one per shop
+}
+
+// ErrIncomplete is matched by Validate's error: an App wired without a
+// part it needs would otherwise fail on the first webhook that uses it.
+var ErrIncomplete = errors.New("shopifyapp: App is incomplete")
+
+// Validate reports every part a serving App lacks, at once (credentials
+// are not among them: a custom app in single-shop mode has a token and no
+// secret, and OAuth says so when it needs them), so that the
+// server refuses to start instead of failing on the first webhook. Shared
+// and Engine must also be the server's own (server.Config.Shared and
+// Engine), which the caller checks with SameAs.
+func (a *App) Validate() error {
+	var missing []string
+	for _, f := range []struct {
+		name string
+		nil  bool
+	}{
+		{"Scopes", a.Scopes == ""},
+		{"Store", a.Store == nil}, {"Shops", a.Shops == nil}, {"Products", a.Products == nil},
+		{"Shared", a.Shared == nil}, {"Engine", a.Engine == nil},
+	} {
+		if f.nil {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s not set", ErrIncomplete, strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// SameAs reports, as an error matching ErrIncomplete, an App whose cache
+// or engine is not the server's: webhooks would then retire answers the
+// storefront never reads, and quote with settings it does not serve.
+func (a *App) SameAs(shared *cache.Cache, engine *promise.Engine) error {
+	var wrong []string
+	if a.Shared != shared {
+		wrong = append(wrong, "Shared is not the server's cache")
+	}
+	if a.Engine != engine {
+		wrong = append(wrong, "Engine is not the server's engine")
+	}
+	if len(wrong) > 0 {
+		return fmt.Errorf("%w: %s", ErrIncomplete, strings.Join(wrong, "; "))
+	}
+	return nil
 }
 
 // LockShop holds shop's install lock until the returned func is called.
@@ -135,7 +183,7 @@ type knownToken struct {
 // keeps the storefront loading products (DESIGN §6).
 func (a *App) token(ctx context.Context, domain string) (string, error) {
 	known, ok := a.tokens.Load(domain)
-	if ok && time.Since(known.(knownToken).read) < shops.Recheck {
+	if ok && a.now().Sub(known.(knownToken).read) < shops.Recheck {
 		return known.(knownToken).token, nil
 	}
 	rec, err := a.Store.Get(ctx, domain)
@@ -145,12 +193,12 @@ func (a *App) token(ctx context.Context, domain string) (string, error) {
 		return "", fmt.Errorf("%s: %w", domain, catalog.ErrNoToken)
 	case err != nil && ok:
 		a.log().WarnContext(ctx, "store unavailable; using the token read last", "shop", domain, "err", err)
-		a.tokens.Store(domain, knownToken{token: known.(knownToken).token, read: time.Now()}) // ask again later, not at once
+		a.tokens.Store(domain, knownToken{token: known.(knownToken).token, read: a.now()}) // ask again later, not at once
 		return known.(knownToken).token, nil
 	case err != nil:
 		return "", fmt.Errorf("store: %w", err)
 	}
-	a.tokens.Store(domain, knownToken{token: rec.Token, read: time.Now()})
+	a.tokens.Store(domain, knownToken{token: rec.Token, read: a.now()})
 	return rec.Token, nil
 }
 
