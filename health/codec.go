@@ -71,9 +71,18 @@ func DecodeFulfillments(raw [][]byte) (lines []Record, bad int) {
 		})
 	}
 	wg.Wait()
+	total := 0
 	for w := range workers {
-		lines = append(lines, parts[w]...)
+		total += len(parts[w])
 		bad += fails[w]
+	}
+	if workers == 1 {
+		return parts[0], bad
+	}
+	// One allocation and one copy: the records are large.
+	lines = make([]Record, 0, total)
+	for _, p := range parts {
+		lines = append(lines, p...)
 	}
 	return lines, bad
 }
