@@ -41,7 +41,8 @@ const minBinaryLine = 1 + 5 + 5 + 3 + 2 + 5
 //	flags
 //	varint FulfillmentID OrderID LineItemID ProductID VariantID
 //	uvarint len(Source) len(Rule) len(Zone) len(Method) len(Country)
-//	the five strings' bytes, back to back (one allocation on decoding)
+//	the five strings' bytes, back to back (at most one allocation on
+//	  decoding)
 //	varint ShippedOn
 //	varint OrderedAt's Unix seconds − ShippedOn·86400, uvarint its
 //	  nanoseconds, varint its UTC offset in seconds
@@ -117,6 +118,31 @@ type lineDecoder struct {
 	b     []byte
 	err   error
 	dates []delivery.Date // backing store of ShipsOn and DeliveredOn
+	// seen interns the strings of a line: a shop's lines share a few
+	// sources, rules, zones, methods and countries.
+	seen map[string]string
+}
+
+// maxInterned bounds a decoder's interned strings, whatever the input.
+const maxInterned = 256
+
+// strings is blob as a string, the one already made for the same bytes
+// when there is one.
+func (d *lineDecoder) strings(blob []byte) string {
+	if len(blob) == 0 {
+		return ""
+	}
+	if s, ok := d.seen[string(blob)]; ok {
+		return s
+	}
+	s := string(blob)
+	if d.seen == nil {
+		d.seen = make(map[string]string)
+	}
+	if len(d.seen) < maxInterned {
+		d.seen[s] = s
+	}
+	return s
 }
 
 // appendBinary decodes the binary record b (its version byte included) and
@@ -186,7 +212,7 @@ func (d *lineDecoder) line(r *Record, left int) {
 		d.fail("strings of %d bytes in %d", total, len(d.b))
 		return
 	}
-	s := string(d.b[:total])
+	s := d.strings(d.b[:total])
 	d.b = d.b[total:]
 	next := func(i int) string {
 		part := s[:lens[i]]

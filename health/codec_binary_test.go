@@ -86,6 +86,10 @@ func codecCases(t testing.TB) []struct {
 			r.Ships = Window{math.MaxInt32, delivery.NoDate}
 			r.ShipsOn, r.DeliveredOn = datePtr(math.MaxInt32), datePtr(0)
 		})}},
+		{"the same string bytes, split differently", []Record{
+			with(func(r *Record) { r.Rule, r.Zone, r.Method, r.Country = "ab", "", "c", "" }),
+			with(func(r *Record) { r.Rule, r.Zone, r.Method, r.Country = "a", "b", "", "c" }),
+		}},
 		{"several lines", []Record{full, with(func(r *Record) { r.LineItemID++; r.ShipsOn = nil }), with(func(r *Record) {
 			r.LineItemID += 2
 			r.Rule = "ünïcödé ✓"
