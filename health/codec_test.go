@@ -44,7 +44,7 @@ func TestDecodeFulfillments(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		n       int // records stored, fulfilment ids 1…n
-		corrupt int // this one (1-based) is not JSON; 0 for none
+		corrupt int // this one (1-based) does not decode; 0 for none
 	}{
 		{"none", 0, 0},
 		{"one", 1, 0},
@@ -54,7 +54,11 @@ func TestDecodeFulfillments(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			raw := make([][]byte, c.n)
 			for i := range raw {
+				// Stores hold both encodings: JSON from earlier versions.
 				raw[i] = []byte(`[{"fulfillment_id":` + strconv.Itoa(i+1) + `}]`)
+				if i%2 == 1 {
+					raw[i], _ = EncodeFulfillment([]Record{{FulfillmentID: int64(i + 1)}})
+				}
 				if i+1 == c.corrupt {
 					raw[i] = []byte("{")
 				}
