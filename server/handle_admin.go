@@ -20,6 +20,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
@@ -195,12 +196,12 @@ func (s *Server) handleAdminAsset() gin.HandlerFunc {
 		name := c.Param("file")
 		ext := path.Ext(name)
 		if ext != ".js" && ext != ".css" {
-			WriteError(c, fmt.Errorf("/admin/static/%s: %w", Truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/admin/static/%s: %w", echo.Short(name), ErrNotFound))
 			return
 		}
 		data, err := adminFiles.ReadFile(path.Join("admin", path.Clean("/"+name)))
 		if err != nil {
-			WriteError(c, fmt.Errorf("/admin/static/%s: %w", Truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/admin/static/%s: %w", echo.Short(name), ErrNotFound))
 			return
 		}
 		c.Header("Cache-Control", "no-cache")
@@ -462,7 +463,7 @@ func compileDocument(body []byte, shop string) (*delivery.Shop, []byte, error) {
 	}
 	if compiled.Domain() != shop {
 		return nil, nil, &delivery.ValidationError{Problems: []delivery.Problem{{
-			Path: "shop", Message: fmt.Sprintf("%q is not the shop you are signed in to (%s)", Truncate(compiled.Domain()), shop),
+			Path: "shop", Message: fmt.Sprintf("%q is not the shop you are signed in to (%s)", echo.Short(compiled.Domain()), shop),
 		}}}
 	}
 	doc, err := json.Marshal(compiled.Settings())
@@ -704,7 +705,7 @@ func (s *Server) handleAdminHolidays() gin.HandlerFunc {
 				continue
 			}
 			if !delivery.KnownCalendar(code) {
-				WriteError(c, BadParam("invalid_calendar", "no holiday calendar %q; GET /admin lists the known ones", Truncate(code)))
+				WriteError(c, BadParam("invalid_calendar", "no holiday calendar %q; GET /admin lists the known ones", echo.Short(code)))
 				return
 			}
 			codes = append(codes, code)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 )
 
@@ -171,7 +172,7 @@ func parseCheckoutBody(contentType string, body io.Reader) (checkoutBody, error)
 	for i, it := range items {
 		id, err := checkoutVariantID(it.VariantID)
 		if err != nil {
-			return out, BadParam("invalid_items", "items[%d].variant_id %s is not a variant id or gid://shopify/ProductVariant/ID", i, Truncate(string(it.VariantID)))
+			return out, BadParam("invalid_items", "items[%d].variant_id %s is not a variant id or gid://shopify/ProductVariant/ID", i, echo.Short(string(it.VariantID)))
 		}
 		qty := 1
 		if it.Quantity != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopifyapp"
 )
@@ -97,7 +98,7 @@ func (s *Server) shopParam(q url.Values) (string, error) {
 		return s.defaultShop, nil
 	}
 	if !delivery.ValidShopDomain(shop) {
-		return "", BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", Truncate(shop))
+		return "", BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", echo.Short(shop))
 	}
 	return shop, nil
 }

@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 )
 
@@ -53,19 +54,19 @@ func parseCommon(q url.Values) (commonParams, error) {
 	if c := q.Get("country"); c != "" {
 		c = strings.ToUpper(c)
 		if !delivery.KnownCountry(c) {
-			return p, BadParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", Truncate(q.Get("country")))
+			return p, BadParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", echo.Short(q.Get("country")))
 		}
 		p.dest.Country = c
 	}
 	if m := q.Get("method"); m != "" {
 		if !methodRE.MatchString(m) {
-			return p, BadParam("invalid_method", "method %q is not a shipping method code", Truncate(m))
+			return p, BadParam("invalid_method", "method %q is not a shipping method code", echo.Short(m))
 		}
 		p.dest.Method = m
 	}
 	if l := q.Get("locale"); l != "" {
 		if !localeRE.MatchString(l) {
-			return p, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", Truncate(l))
+			return p, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", echo.Short(l))
 		}
 		p.locale = strings.ReplaceAll(l, "_", "-")
 	}
@@ -75,7 +76,7 @@ func parseCommon(q url.Values) (commonParams, error) {
 	case FormatJSON, FormatHTML, FormatLiquid:
 		p.format = f
 	default:
-		return p, BadParam("invalid_format", "format %q is not json, html or liquid", Truncate(string(f)))
+		return p, BadParam("invalid_format", "format %q is not json, html or liquid", echo.Short(string(f)))
 	}
 	return p, nil
 }
@@ -90,12 +91,12 @@ func parseProductQuery(q url.Values) (promise.ProductRequest, commonParams, erro
 	req.Dest, req.Locale = common.dest, common.locale
 	if s := q.Get("product_id"); s != "" {
 		if req.ProductID, err = ParseID(s); err != nil {
-			return req, common, BadParam("invalid_product_id", "product_id %q is not a product id", Truncate(s))
+			return req, common, BadParam("invalid_product_id", "product_id %q is not a product id", echo.Short(s))
 		}
 	}
 	if h := q.Get("handle"); h != "" {
 		if !validHandle(h) {
-			return req, common, BadParam("invalid_handle", "handle %q is not a product handle", Truncate(h))
+			return req, common, BadParam("invalid_handle", "handle %q is not a product handle", echo.Short(h))
 		}
 		req.Handle = h
 	}
@@ -104,7 +105,7 @@ func parseProductQuery(q url.Values) (promise.ProductRequest, commonParams, erro
 	}
 	if s := q.Get("variant_id"); s != "" {
 		if req.VariantID, err = ParseID(s); err != nil {
-			return req, common, BadParam("invalid_variant_id", "variant_id %q is not a variant id", Truncate(s))
+			return req, common, BadParam("invalid_variant_id", "variant_id %q is not a variant id", echo.Short(s))
 		}
 	}
 	return req, common, nil
@@ -160,7 +161,7 @@ func ParseItems(s string) ([]promise.CartLine, error) {
 		idText, qtyText, hasQty := strings.Cut(part, ":")
 		id, err := ParseID(idText)
 		if err != nil {
-			return nil, BadParam("invalid_items", "items[%d]: %q is not a variant id", i, Truncate(idText))
+			return nil, BadParam("invalid_items", "items[%d]: %q is not a variant id", i, echo.Short(idText))
 		}
 		qty := 1
 		if hasQty {
@@ -176,7 +177,7 @@ func ParseItems(s string) ([]promise.CartLine, error) {
 func parseQuantity(s string) (int, error) {
 	q, err := strconv.Atoi(s)
 	if err != nil || q < 1 || q > MaxQuantity {
-		return 0, fmt.Errorf("quantity %q must be a whole number from 1 to %d", Truncate(s), MaxQuantity)
+		return 0, fmt.Errorf("quantity %q must be a whole number from 1 to %d", echo.Short(s), MaxQuantity)
 	}
 	return q, nil
 }
@@ -216,12 +217,12 @@ func ParseCartJS(contentType string, body io.Reader) ([]promise.CartLine, error)
 		}
 		vid, err := ParseID(v.String())
 		if err != nil {
-			return nil, BadParam("invalid_items", "items[%d].variant_id %q is not a variant id", i, Truncate(v.String()))
+			return nil, BadParam("invalid_items", "items[%d].variant_id %q is not a variant id", i, echo.Short(v.String()))
 		}
 		var pid int64
 		if it.ProductID != "" {
 			if pid, err = ParseID(it.ProductID.String()); err != nil {
-				return nil, BadParam("invalid_items", "items[%d].product_id %q is not a product id", i, Truncate(it.ProductID.String()))
+				return nil, BadParam("invalid_items", "items[%d].product_id %q is not a product id", i, echo.Short(it.ProductID.String()))
 			}
 		}
 		qty := 1
@@ -255,13 +256,4 @@ func ReadJSONBody(contentType string, optional bool, body io.Reader, limit int, 
 		return nil, BadParam("invalid_body", "reading the body: %v", err)
 	}
 	return data, nil
-}
-
-// Truncate keeps echoed input short in error messages.
-func Truncate(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
 }
