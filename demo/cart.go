@@ -37,7 +37,7 @@ const (
 	demoCartCookie       = "cart"
 	demoCartMaxBody      = 64 << 10
 	demoCartMaxQuantity  = 10_000
-	demoCartMaxLines     = server.MaxCartLines
+	demoCartMaxLines     = promise.MaxCartLines
 	demoCartMaxAttrs     = 20
 	demoCartMaxAttrValue = 2 << 10
 	demoCartMaxAttrKey   = 255
@@ -342,13 +342,13 @@ func checkQuantity(q jsonQuantity, least int) (int, error) {
 func variantOf(shop *delivery.Shop, id jsonID) (int64, *delivery.Product, *delivery.Variant, error) {
 	s := string(id)
 	if v, _, isKey := strings.Cut(s, ":"); isKey && !strings.HasPrefix(s, "gid://") {
-		vid, err := server.ParseID(v)
+		vid, err := promise.ParseID(v)
 		if err != nil || lineKey(vid) != s {
 			return 0, nil, nil, server.BadParam("line_not_found", "%q is not the key of a line of this cart", echo.Short(s))
 		}
 		s = v
 	}
-	vid, err := server.ParseID(s)
+	vid, err := promise.ParseID(s)
 	if err != nil {
 		return 0, nil, nil, server.BadParam("invalid_id", "id %q is not a variant id or line key", echo.Short(s))
 	}

@@ -63,6 +63,7 @@ var errorKinds = []struct {
 }{
 	{ErrBadRequest, http.StatusBadRequest, "bad_request"},
 	{preview.ErrBadParam, http.StatusBadRequest, "bad_request"},
+	{promise.ErrBadInput, http.StatusBadRequest, "bad_request"},
 	{delivery.ErrUnknownCountry, http.StatusBadRequest, ""},
 	{delivery.ErrUnknownMethod, http.StatusBadRequest, ""},
 	{delivery.ErrCountryNotServed, http.StatusUnprocessableEntity, ""},

@@ -48,7 +48,7 @@ func (s *Server) handleProduct() gin.HandlerFunc {
 func (s *Server) handleCartGet() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q := c.Request.URL.Query()
-		lines, err := ParseItems(q.Get("items"))
+		lines, err := promise.ParseItems(q.Get("items"))
 		if err != nil {
 			WriteError(c, err)
 			return
@@ -61,7 +61,7 @@ func (s *Server) handleCartGet() gin.HandlerFunc {
 // /cart.js.
 func (s *Server) handleCartPost() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		lines, err := ParseCartJS(c.ContentType(), http.MaxBytesReader(c.Writer, c.Request.Body, MaxCartBodySize+1))
+		lines, err := readCartJS(c.ContentType(), http.MaxBytesReader(c.Writer, c.Request.Body, MaxCartBodySize+1))
 		if err != nil {
 			WriteError(c, err)
 			return
