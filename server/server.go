@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -123,7 +122,6 @@ type Server struct {
 	apiSecret   string // SHOPIFY_API_SECRET: signs session tokens; "" in demo mode
 	app         *shopifyapp.App
 	settings    *shops.Registry // the settings page's store; nil means app.Shops
-	adminMu     sync.Mutex      // serializes the settings page's saves
 	wallClock   func() time.Time
 	ready       func(ctx context.Context) error
 	metrics     *metrics.Metrics
