@@ -10,7 +10,7 @@ SHELL := /bin/bash
 GO ?= go
 # Fuzz targets smoke-tested by `make test`, as PKGDIR:FuzzName. A target whose package does not
 # define it yet is skipped with a warning.
-FUZZ_TARGETS ?= ./delivery:FuzzParseSettings ./server:FuzzParseItems ./server:FuzzParseCartJS ./liquidsandbox:FuzzRenderTemplate ./liquidsandbox:FuzzAnalyze ./shopify:FuzzVerifyProxy ./shopify:FuzzVerifyWebhook ./health:FuzzDecodeFulfillment
+FUZZ_TARGETS ?= ./delivery:FuzzParseSettings ./promise:FuzzParseItems ./promise:FuzzParseCartJS ./liquidsandbox:FuzzRenderTemplate ./liquidsandbox:FuzzAnalyze ./shopify:FuzzVerifyProxy ./shopify:FuzzVerifyWebhook ./health:FuzzDecodeFulfillment
 FUZZTIME ?= 10s
 
 # Redocly must not reach the network (CI has none but the package registries).

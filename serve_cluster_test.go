@@ -9,7 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/leadtime-app/leadtime/internal/redistest"
-	"github.com/leadtime-app/leadtime/server"
+	"github.com/leadtime-app/leadtime/metrics"
 )
 
 // TestOpenBackendsRedisCluster: a REDIS_URL listing cluster nodes, or one
@@ -26,7 +26,7 @@ func TestOpenBackendsRedisCluster(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			svc := &service{metrics: server.NewMetrics()}
+			svc := &service{metrics: metrics.New()}
 			defer svc.close()
 			logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 			in, err := serveInputsFrom("", func(k string) string { return tc.env[k] })

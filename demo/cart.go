@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/server"
 )
@@ -36,7 +37,7 @@ const (
 	demoCartCookie       = "cart"
 	demoCartMaxBody      = 64 << 10
 	demoCartMaxQuantity  = 10_000
-	demoCartMaxLines     = server.MaxCartLines
+	demoCartMaxLines     = promise.MaxCartLines
 	demoCartMaxAttrs     = 20
 	demoCartMaxAttrValue = 2 << 10
 	demoCartMaxAttrKey   = 255
@@ -323,7 +324,7 @@ func (q *jsonQuantity) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.Atoi(string(id))
 	if err != nil {
-		return fmt.Errorf("quantity %q is not a whole number", server.Truncate(string(id)))
+		return fmt.Errorf("quantity %q is not a whole number", echo.Short(string(id)))
 	}
 	*q = jsonQuantity(n)
 	return nil
@@ -341,15 +342,15 @@ func checkQuantity(q jsonQuantity, least int) (int, error) {
 func variantOf(shop *delivery.Shop, id jsonID) (int64, *delivery.Product, *delivery.Variant, error) {
 	s := string(id)
 	if v, _, isKey := strings.Cut(s, ":"); isKey && !strings.HasPrefix(s, "gid://") {
-		vid, err := server.ParseID(v)
+		vid, err := promise.ParseID(v)
 		if err != nil || lineKey(vid) != s {
-			return 0, nil, nil, server.BadParam("line_not_found", "%q is not the key of a line of this cart", server.Truncate(s))
+			return 0, nil, nil, server.BadParam("line_not_found", "%q is not the key of a line of this cart", echo.Short(s))
 		}
 		s = v
 	}
-	vid, err := server.ParseID(s)
+	vid, err := promise.ParseID(s)
 	if err != nil {
-		return 0, nil, nil, server.BadParam("invalid_id", "id %q is not a variant id or line key", server.Truncate(s))
+		return 0, nil, nil, server.BadParam("invalid_id", "id %q is not a variant id or line key", echo.Short(s))
 	}
 	p, ok := shop.ProductByVariant(vid)
 	if !ok {
@@ -619,7 +620,7 @@ func parseCartAttributes(in map[string]json.RawMessage) (cartAttributes, error) 
 		}
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return out, server.BadParam("invalid_attributes", "attribute %q: %v", server.Truncate(k), err)
+			return out, server.BadParam("invalid_attributes", "attribute %q: %v", echo.Short(k), err)
 		}
 		var s string
 		switch v := v.(type) {
@@ -629,10 +630,10 @@ func parseCartAttributes(in map[string]json.RawMessage) (cartAttributes, error) 
 		case float64, bool:
 			s = string(bytes.TrimSpace(raw))
 		default:
-			return out, server.BadParam("invalid_attributes", "attribute %q must be a string", server.Truncate(k))
+			return out, server.BadParam("invalid_attributes", "attribute %q must be a string", echo.Short(k))
 		}
 		if len(s) > demoCartMaxAttrValue {
-			return out, server.BadParam("invalid_attributes", "attribute %q is longer than %d bytes", server.Truncate(k), demoCartMaxAttrValue)
+			return out, server.BadParam("invalid_attributes", "attribute %q is longer than %d bytes", echo.Short(k), demoCartMaxAttrValue)
 		}
 		out.keys = append(out.keys, k)
 		out.values[k] = s

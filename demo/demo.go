@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/delivery"
 	theme "github.com/leadtime-app/leadtime/extensions/leadtime-theme"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/server"
 )
 
@@ -203,7 +204,7 @@ func (s *Site) handleDemoAsset() gin.HandlerFunc {
 		}
 		data, err := demoFiles.ReadFile(path.Join("files", path.Clean("/"+name)))
 		if err != nil {
-			server.WriteError(c, fmt.Errorf("/demo/%s: %w", server.Truncate(name), server.ErrNotFound))
+			server.WriteError(c, fmt.Errorf("/demo/%s: %w", echo.Short(name), server.ErrNotFound))
 			return
 		}
 		ct := mime.TypeByExtension(path.Ext(name))

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
 )
@@ -218,17 +219,7 @@ func Instant(at string, loc *time.Location, now time.Time) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, &ParamError{Code: "invalid_at", Message: "at " + strconv.Quote(truncate(at)) + ` is not "now", an RFC 3339 instant or a local date and time like 2026-12-21T10:00`}
-}
-
-// truncate keeps echoed input short in error messages, as the HTTP
-// layer's own messages do.
-func truncate(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
+	return time.Time{}, &ParamError{Code: "invalid_at", Message: "at " + strconv.Quote(echo.Short(at)) + ` is not "now", an RFC 3339 instant or a local date and time like 2026-12-21T10:00`}
 }
 
 // Locales are the locales a preview speaks: the shop's primary locale,

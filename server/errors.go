@@ -10,6 +10,7 @@ import (
 	"github.com/leadtime-app/leadtime/preview"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopifyapp"
+	"github.com/leadtime-app/leadtime/shops"
 	"github.com/leadtime-app/leadtime/store"
 )
 
@@ -63,6 +64,7 @@ var errorKinds = []struct {
 }{
 	{ErrBadRequest, http.StatusBadRequest, "bad_request"},
 	{preview.ErrBadParam, http.StatusBadRequest, "bad_request"},
+	{promise.ErrBadInput, http.StatusBadRequest, "bad_request"},
 	{delivery.ErrUnknownCountry, http.StatusBadRequest, ""},
 	{delivery.ErrUnknownMethod, http.StatusBadRequest, ""},
 	{delivery.ErrCountryNotServed, http.StatusUnprocessableEntity, ""},
@@ -72,6 +74,8 @@ var errorKinds = []struct {
 	{store.ErrConflict, http.StatusPreconditionFailed, "stale_settings"},
 	{ErrPreconditionRequired, http.StatusPreconditionRequired, "precondition_required"},
 	{ErrNoShopify, http.StatusConflict, "no_shopify_connection"},
+	{shops.ErrNotObject, http.StatusBadRequest, "invalid_body"},
+	{shops.ErrNoVersion, http.StatusNotFound, "not_found"},
 	{shopifyapp.ErrBadPayload, http.StatusBadRequest, "invalid_webhook"},
 	{shopifyapp.ErrBackfillRunning, http.StatusConflict, "backfill_running"},
 	{shopifyapp.ErrShopifyUnavailable, http.StatusServiceUnavailable, "shopify_unavailable"},

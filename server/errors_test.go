@@ -44,7 +44,7 @@ func TestBadInput(t *testing.T) {
 	oneLine := `{"id":2001,"variant_id":2001,"product_id":1001,"quantity":1}`
 	huge := append(cartBody(1, oneLine)[:len(cartBody(1, oneLine))-1], []byte(`,"note":"`+strings.Repeat("x", 600<<10)+`"}`)...)
 	manyItems := strings.TrimSuffix(strings.Repeat("2001:1,", 10_000), ",")
-	tooManyItems := strings.TrimSuffix(strings.Repeat("2001:1,", server.MaxCartLines+1), ",")
+	tooManyItems := strings.TrimSuffix(strings.Repeat("2001:1,", promise.MaxCartLines+1), ",")
 	const sweater = "/proxy/product?handle=wool-sweater"
 	for _, tc := range []struct {
 		name        string

@@ -4,16 +4,18 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/leadtime-app/leadtime/metrics"
 )
 
 // MetricsTestEngine is a bare gin engine with one route, /p/:id, with or
 // without m's middleware: what the middleware costs, for a benchmark.
-func MetricsTestEngine(m *Metrics, withMetrics bool) http.Handler {
+func MetricsTestEngine(m *metrics.Metrics, withMetrics bool) http.Handler {
 	r := gin.New()
 	if withMetrics {
-		r.Use(m.middleware())
+		r.Use(metricsMiddleware(m))
 	}
 	r.GET("/p/:id", func(c *gin.Context) { c.Status(http.StatusNoContent) })
-	m.knowRoutes(r.Routes())
+	knowRoutes(m, r.Routes())
 	return r
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -20,8 +19,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/message"
-	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopifyapp"
 	"github.com/leadtime-app/leadtime/shops"
@@ -195,12 +194,12 @@ func (s *Server) handleAdminAsset() gin.HandlerFunc {
 		name := c.Param("file")
 		ext := path.Ext(name)
 		if ext != ".js" && ext != ".css" {
-			WriteError(c, fmt.Errorf("/admin/static/%s: %w", Truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/admin/static/%s: %w", echo.Short(name), ErrNotFound))
 			return
 		}
 		data, err := adminFiles.ReadFile(path.Join("admin", path.Clean("/"+name)))
 		if err != nil {
-			WriteError(c, fmt.Errorf("/admin/static/%s: %w", Truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/admin/static/%s: %w", echo.Short(name), ErrNotFound))
 			return
 		}
 		c.Header("Cache-Control", "no-cache")
@@ -259,7 +258,7 @@ func (s *Server) ensureInstalled(ctx context.Context, shop, sessionToken string)
 		return err
 	}
 	_, static := ss.Static[shop]
-	if ok, err := shopInstalled(ctx, ss.Store, shop, static); err != nil || ok {
+	if ok, err := ss.Installed(ctx, shop); err != nil || ok {
 		return err
 	}
 	if s.app == nil {
@@ -271,28 +270,15 @@ func (s *Server) ensureInstalled(ctx context.Context, shop, sessionToken string)
 	// The work is shared by the requests waiting for it: one leaving does
 	// not cancel it for the others.
 	return s.app.ShareReinstall(shop, func() error {
-		return s.reinstall(context.WithoutCancel(ctx), ss.Store, shop, sessionToken, static)
+		return s.reinstall(context.WithoutCancel(ctx), ss, shop, sessionToken, static)
 	})
-}
-
-// shopInstalled says whether shop has a token and settings (a shop of
-// LEADTIME_CONFIG needs only the token: the file is its settings).
-func shopInstalled(ctx context.Context, st shops.Store, shop string, static bool) (bool, error) {
-	rec, err := st.Get(ctx, shop)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("store: %w", err)
-	}
-	return rec.Installed() && (len(rec.Settings) > 0 || static), nil
 }
 
 // reinstall waits for an install of shop in progress, then, if the shop
 // is still not installed, exchanges the session token and installs it.
-func (s *Server) reinstall(ctx context.Context, st shops.Store, shop, sessionToken string, static bool) error {
+func (s *Server) reinstall(ctx context.Context, ss *shops.Registry, shop, sessionToken string, static bool) error {
 	unlock := s.app.LockShop(shop)
-	ok, err := shopInstalled(ctx, st, shop, static)
+	ok, err := ss.Installed(ctx, shop)
 	unlock()
 	if err != nil || ok {
 		return err
@@ -331,57 +317,6 @@ func (s *Server) adminShops() (*shops.Registry, error) {
 	return nil, fmt.Errorf("the settings API needs a store of settings, and this server has none: %w", ErrNotFound)
 }
 
-// settingsDoc is a shop's current settings document with its ETag and
-// version; version 0 is the document of a file (LEADTIME_CONFIG or the
-// embedded demo shop) that has not been saved over yet.
-type settingsDoc struct {
-	doc     []byte
-	etag    string
-	version int
-}
-
-// fileETag is the ETag of a file's document. It cannot equal a store's
-// ETag ("N-hash"), so a client holding it conflicts once anything is saved.
-func fileETag(doc []byte) string {
-	sum := sha256.Sum256(doc)
-	return fmt.Sprintf(`"file-%x"`, sum[:12])
-}
-
-// staticDoc is the document of a static shop, as JSON.
-func staticDoc(shop *delivery.Shop) ([]byte, error) {
-	return json.Marshal(shop.Settings())
-}
-
-// currentSettings returns the shop's settings document: the store's, else
-// the file's, else (the store lost it) the one shops.Registry restores from the
-// shop metafield.
-func (s *Server) currentSettings(ctx context.Context, ss *shops.Registry, shop string) (settingsDoc, error) {
-	for attempt := 0; ; attempt++ {
-		rec, err := ss.Store.Get(ctx, shop)
-		switch {
-		case err == nil && len(rec.Settings) > 0:
-			return settingsDoc{doc: rec.Settings, etag: rec.ETag, version: rec.SettingsVersion}, nil
-		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return settingsDoc{}, fmt.Errorf("store: %w", err)
-		}
-		if st, ok := ss.Static[shop]; ok {
-			doc, err := staticDoc(st)
-			if err != nil {
-				return settingsDoc{}, err
-			}
-			return settingsDoc{doc: doc, etag: fileETag(doc), version: 0}, nil
-		}
-		if attempt > 0 {
-			return settingsDoc{}, fmt.Errorf("%s has no settings: %w", shop, promise.ErrShopNotInstalled)
-		}
-		// shops.Registry restores lost settings from the shop metafield and
-		// saves them; then the store has them.
-		if _, err := ss.Shop(ctx, shop); err != nil {
-			return settingsDoc{}, err
-		}
-	}
-}
-
 // handleAdminSettings handles "GET /admin/api/settings": the settings
 // document as JSON, with its ETag.
 func (s *Server) handleAdminSettings() gin.HandlerFunc {
@@ -391,12 +326,12 @@ func (s *Server) handleAdminSettings() gin.HandlerFunc {
 			WriteError(c, err)
 			return
 		}
-		cur, err := s.currentSettings(c.Request.Context(), ss, c.GetString(adminShopKey))
+		cur, err := ss.Current(c.Request.Context(), c.GetString(adminShopKey))
 		if err != nil {
 			WriteError(c, err)
 			return
 		}
-		writeSettings(c, cur.doc, cur.etag)
+		writeSettings(c, cur.Settings, cur.ETag)
 	}
 }
 
@@ -430,15 +365,15 @@ func (s *Server) handleAdminSave() gin.HandlerFunc {
 			WriteError(c, err)
 			return
 		}
-		_, doc, err := compileDocument(body, shop)
+		_, doc, err := shops.CompileDocument(body, shop)
 		if err != nil {
 			writeAdminError(c, err)
 			return
 		}
-		etag, err := s.saveSettings(ctx, ss, shop, ifMatch, func(ifMatch string) ([]byte, string, error) {
+		etag, err := ss.Save(ctx, shop, ifMatch, func(ifMatch string) ([]byte, string, error) {
 			tag, err := ss.Store.SaveSettings(ctx, shop, doc, ifMatch)
 			return doc, tag, err
-		})
+		}, func(doc []byte) { s.settingsChanged(ctx, ss, shop, doc) })
 		if err != nil {
 			s.writeSaveError(c, ss, shop, err)
 			return
@@ -448,59 +383,11 @@ func (s *Server) handleAdminSave() gin.HandlerFunc {
 	}
 }
 
-// compileDocument validates a settings document for shop with the
-// validator of `leadtime check` and returns it as canonical JSON: HTML or
-// Liquid in its texts is kept as text. The document's shop must be the
-// shop that saves it.
-func compileDocument(body []byte, shop string) (*delivery.Shop, []byte, error) {
-	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
-		return nil, nil, BadParam("invalid_body", "send the settings document as a JSON object")
-	}
-	compiled, err := delivery.LoadShop(body, delivery.WithCheck(message.Check(nil)))
-	if err != nil {
-		return nil, nil, err
-	}
-	if compiled.Domain() != shop {
-		return nil, nil, &delivery.ValidationError{Problems: []delivery.Problem{{
-			Path: "shop", Message: fmt.Sprintf("%q is not the shop you are signed in to (%s)", Truncate(compiled.Domain()), shop),
-		}}}
-	}
-	doc, err := json.Marshal(compiled.Settings())
-	return compiled, doc, err
-}
-
-// saveSettings runs save (a SaveSettings or a Restore of the store) with
-// If-Match checked against the current document, file documents included,
-// then retires caches and mirrors the result. The store checks If-Match
-// atomically itself. A file's document is not in the store: its ETag is
-// checked here, under adminMu, and save is then told to save
-// unconditionally (If-Match ""), as the store has nothing to compare with.
-// (Two instances saving over the same file at the same instant could both
-// succeed; the earlier save stays in the history.)
-func (s *Server) saveSettings(ctx context.Context, ss *shops.Registry, shop, ifMatch string, save func(ifMatch string) (doc []byte, etag string, err error)) (string, error) {
-	s.adminMu.Lock()
-	defer s.adminMu.Unlock()
-	cur, err := s.currentSettings(ctx, ss, shop)
-	if err != nil {
-		return "", err
-	}
-	if cur.version == 0 {
-		if ifMatch != cur.etag && ifMatch != "*" {
-			return "", store.ErrConflict
-		}
-		ifMatch = ""
-	}
-	doc, etag, err := save(ifMatch)
-	if err != nil {
-		return "", err
-	}
-	s.settingsChanged(ctx, ss, shop, doc)
-	return etag, nil
-}
-
 // settingsChanged retires a shop's compiled settings and its cached answers
 // on every instance, and mirrors the document into the shop metafield when
 // the shop is connected to Shopify (DESIGN §6). The mirror is best effort.
+// It runs under the registry's save lock, so that mirrors keep the order
+// of the saves.
 func (s *Server) settingsChanged(ctx context.Context, ss *shops.Registry, shop string, doc []byte) {
 	ss.Forget(ctx, shop)
 	s.shared.InvalidateShop(ctx, answersOf(shop))
@@ -524,8 +411,8 @@ func (s *Server) settingsChanged(ctx context.Context, ss *shops.Registry, shop s
 // the page can say which version it conflicts with.
 func (s *Server) writeSaveError(c *gin.Context, ss *shops.Registry, shop string, err error) {
 	if errors.Is(err, store.ErrConflict) {
-		if cur, cerr := s.currentSettings(c.Request.Context(), ss, shop); cerr == nil {
-			c.Header("ETag", cur.etag)
+		if cur, cerr := ss.Current(c.Request.Context(), shop); cerr == nil {
+			c.Header("ETag", cur.ETag)
 		}
 		WriteError(c, fmt.Errorf("the settings were saved by someone else (or in another tab) since you loaded them; nothing was saved: %w", store.ErrConflict))
 		return
@@ -566,15 +453,6 @@ func writeAdminError(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, gin.H{"error": adminErrorBody{Code: code, Message: msg, Problems: ve.Problems}})
 }
 
-// historyEntry is one version in GET /admin/api/settings/history.
-type historyEntry struct {
-	Version int        `json:"version"`
-	SavedAt *time.Time `json:"saved_at"` // null for the file
-	ETag    string     `json:"etag"`
-	Current bool       `json:"current"`
-	Source  string     `json:"source"` // "saved", or "file" for version 0
-}
-
 // handleAdminHistory handles "GET /admin/api/settings/history": the kept
 // versions, newest first (store.MaxVersions of them), then the file the
 // shop started from, if any, as version 0.
@@ -586,23 +464,10 @@ func (s *Server) handleAdminHistory() gin.HandlerFunc {
 			WriteError(c, err)
 			return
 		}
-		versions, err := ss.Store.History(ctx, shop)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			WriteError(c, fmt.Errorf("store: %w", err))
+		out, err := ss.History(ctx, shop)
+		if err != nil {
+			WriteError(c, err)
 			return
-		}
-		out := []historyEntry{}
-		for i, v := range versions {
-			savedAt := v.SavedAt
-			out = append(out, historyEntry{Version: v.Version, SavedAt: &savedAt, ETag: v.ETag, Current: i == 0, Source: "saved"})
-		}
-		if st, ok := ss.Static[shop]; ok {
-			doc, err := staticDoc(st)
-			if err != nil {
-				WriteError(c, err)
-				return
-			}
-			out = append(out, historyEntry{Version: 0, ETag: fileETag(doc), Current: len(versions) == 0, Source: "file"})
 		}
 		c.JSON(http.StatusOK, gin.H{"versions": out, "max_versions": store.MaxVersions})
 	}
@@ -638,23 +503,23 @@ func (s *Server) handleAdminRestore() gin.HandlerFunc {
 			return
 		}
 		v := *req.Version
-		doc, err := s.versionDoc(ctx, ss, shop, v)
+		doc, err := ss.Version(ctx, shop, v)
 		if err != nil {
 			WriteError(c, err)
 			return
 		}
-		if _, _, err := compileDocument(doc, shop); err != nil {
+		if _, _, err := shops.CompileDocument(doc, shop); err != nil {
 			writeAdminError(c, err)
 			return
 		}
-		etag, err := s.saveSettings(ctx, ss, shop, ifMatch, func(im string) ([]byte, string, error) {
+		etag, err := ss.Save(ctx, shop, ifMatch, func(im string) ([]byte, string, error) {
 			if v == 0 {
 				tag, err := ss.Store.SaveSettings(ctx, shop, doc, im)
 				return doc, tag, err
 			}
 			tag, err := ss.Store.Restore(ctx, shop, v, im)
 			return doc, tag, err
-		})
+		}, func(doc []byte) { s.settingsChanged(ctx, ss, shop, doc) })
 		if err != nil {
 			s.writeSaveError(c, ss, shop, err)
 			return
@@ -662,34 +527,6 @@ func (s *Server) handleAdminRestore() gin.HandlerFunc {
 		s.log.InfoContext(ctx, "settings restored", "shop", shop, "version", v, "etag", etag)
 		writeSettings(c, doc, etag)
 	}
-}
-
-// versionDoc returns the document of version v of the shop's settings.
-func (s *Server) versionDoc(ctx context.Context, ss *shops.Registry, shop string, v int) ([]byte, error) {
-	if v == 0 {
-		if st, ok := ss.Static[shop]; ok {
-			return staticDoc(st)
-		}
-		return nil, fmt.Errorf("version 0: the shop has no settings file: %w", ErrNotFound)
-	}
-	versions, err := ss.Store.History(ctx, shop)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	for _, ver := range versions {
-		if ver.Version == v {
-			return ver.Settings, nil
-		}
-	}
-	return nil, fmt.Errorf("version %d is not in the history (the last %d versions are kept): %w", v, store.MaxVersions, ErrNotFound)
-}
-
-// holidayEntry is one day off of one calendar.
-type holidayEntry struct {
-	Date     delivery.Date `json:"date"`
-	Weekday  string        `json:"weekday"`
-	Name     string        `json:"name"`
-	Calendar string        `json:"calendar"`
 }
 
 // handleAdminHolidays handles "GET /admin/api/holidays?codes=SE,NO": the
@@ -704,7 +541,7 @@ func (s *Server) handleAdminHolidays() gin.HandlerFunc {
 				continue
 			}
 			if !delivery.KnownCalendar(code) {
-				WriteError(c, BadParam("invalid_calendar", "no holiday calendar %q; GET /admin lists the known ones", Truncate(code)))
+				WriteError(c, BadParam("invalid_calendar", "no holiday calendar %q; GET /admin lists the known ones", echo.Short(code)))
 				return
 			}
 			codes = append(codes, code)
@@ -719,30 +556,8 @@ func (s *Server) handleAdminHolidays() gin.HandlerFunc {
 		}
 		from := delivery.DateIn(s.now(), loc)
 		to := from.AddDays(364)
-		c.JSON(http.StatusOK, gin.H{"from": from, "to": to, "holidays": upcomingHolidays(codes, from, to)})
+		c.JSON(http.StatusOK, gin.H{"from": from, "to": to, "holidays": shops.UpcomingHolidays(codes, from, to)})
 	}
-}
-
-// upcomingHolidays lists the days off of codes between from and to
-// (inclusive), by date, then calendar.
-func upcomingHolidays(codes []string, from, to delivery.Date) []holidayEntry {
-	out := []holidayEntry{}
-	for _, code := range codes {
-		for y := from.Year(); y <= to.Year(); y++ {
-			for _, h := range delivery.HolidaysIn(code, y) {
-				if h.Date >= from && h.Date <= to {
-					out = append(out, holidayEntry{Date: h.Date, Weekday: h.Date.Weekday().String(), Name: h.Name, Calendar: code})
-				}
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b holidayEntry) int {
-		if a.Date != b.Date {
-			return int(a.Date - b.Date)
-		}
-		return strings.Compare(a.Calendar, b.Calendar)
-	})
-	return out
 }
 
 // handleAdminImport handles "POST /admin/api/import": the shop's time zone,

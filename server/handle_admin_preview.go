@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/preview"
+	"github.com/leadtime-app/leadtime/shops"
 )
 
 // The live preview (POST /admin/api/preview): what customers would be told
@@ -33,7 +34,7 @@ func (s *Server) handleAdminPreview() gin.HandlerFunc {
 			WriteError(c, BadParam("invalid_body", `send {"settings": {...}, "at": "now", "products": [...]}`))
 			return
 		}
-		compiled, _, err := compileDocument(req.Settings, shop)
+		compiled, _, err := shops.CompileDocument(req.Settings, shop)
 		if err != nil {
 			writeAdminError(c, err)
 			return

@@ -8,6 +8,7 @@ import (
 	"path"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	snippets "github.com/leadtime-app/leadtime/liquid-snippets"
 )
 
@@ -18,7 +19,7 @@ func (s *Server) handleAsset() gin.HandlerFunc {
 		name := path.Clean("/" + c.Param("file"))[1:]
 		data, err := fs.ReadFile(s.assets, name)
 		if err != nil {
-			WriteError(c, fmt.Errorf("/assets/%s: %w", Truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/assets/%s: %w", echo.Short(name), ErrNotFound))
 			return
 		}
 		ct := mime.TypeByExtension(path.Ext(name))
@@ -39,7 +40,7 @@ func (s *Server) handleSnippet() gin.HandlerFunc {
 		name := c.Param("name")
 		src, ok := snippets.Source(name)
 		if !ok {
-			WriteError(c, fmt.Errorf("/snippets/%s: %w", Truncate(name), ErrNotFound))
+			WriteError(c, fmt.Errorf("/snippets/%s: %w", echo.Short(name), ErrNotFound))
 			return
 		}
 		c.Header("Cache-Control", "public, max-age=300")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 )
@@ -35,7 +36,7 @@ func (s *Server) handleAuth() gin.HandlerFunc {
 		}
 		shop := c.Query("shop")
 		if !shopify.ValidShop(shop) {
-			WriteError(c, BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", Truncate(shop)))
+			WriteError(c, BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", echo.Short(shop)))
 			return
 		}
 		app, err := s.app.OAuth()

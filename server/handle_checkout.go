@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 )
 
@@ -21,7 +22,7 @@ import (
 // one cache), but it is authenticated by the extension's session token
 // instead of the proxy's signature, and browsers call it cross-origin.
 
-// MaxCheckoutBodySize bounds the extension's JSON body: MaxCartLines lines
+// MaxCheckoutBodySize bounds the extension's JSON body: promise.MaxCartLines lines
 // of about 80 bytes each fit in a quarter of it.
 const MaxCheckoutBodySize = 64 << 10
 
@@ -164,18 +165,18 @@ func parseCheckoutBody(contentType string, body io.Reader) (checkoutBody, error)
 		return out, BadParam("invalid_body", "the body has no items list")
 	}
 	items := *in.Items
-	if len(items) > MaxCartLines {
-		return out, BadParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, len(items))
+	if len(items) > promise.MaxCartLines {
+		return out, BadParam("too_many_lines", "a cart has at most %d lines, not %d", promise.MaxCartLines, len(items))
 	}
 	out.lines = make([]promise.CartLine, 0, len(items))
 	for i, it := range items {
 		id, err := checkoutVariantID(it.VariantID)
 		if err != nil {
-			return out, BadParam("invalid_items", "items[%d].variant_id %s is not a variant id or gid://shopify/ProductVariant/ID", i, Truncate(string(it.VariantID)))
+			return out, BadParam("invalid_items", "items[%d].variant_id %s is not a variant id or gid://shopify/ProductVariant/ID", i, echo.Short(string(it.VariantID)))
 		}
 		qty := 1
 		if it.Quantity != "" {
-			if qty, err = parseQuantity(it.Quantity.String()); err != nil {
+			if qty, err = promise.ParseQuantity(it.Quantity.String()); err != nil {
 				return out, BadParam("invalid_quantity", "items[%d]: %v", i, err)
 			}
 		}
@@ -198,7 +199,7 @@ func checkoutVariantID(raw json.RawMessage) (int64, error) {
 			return 0, errors.New("not a ProductVariant GID")
 		}
 	}
-	return ParseID(s)
+	return promise.ParseID(s)
 }
 
 // privateAnswer marks the cached answer "private" instead of "public": the

@@ -293,7 +293,7 @@ func TestCheckoutCartBadBody(t *testing.T) {
 		{"quantity 0", "", `{"items":[{"variant_id":2001,"quantity":0}]}`, http.StatusBadRequest, "invalid_quantity"},
 		{"quantity too large", "", `{"items":[{"variant_id":2001,"quantity":100001}]}`, http.StatusBadRequest, "invalid_quantity"},
 		{"quantity a fraction", "", `{"items":[{"variant_id":2001,"quantity":1.5}]}`, http.StatusBadRequest, "invalid_quantity"},
-		{"too many lines", "", `{"items":[` + lines(server.MaxCartLines+1) + `]}`, http.StatusBadRequest, "too_many_lines"},
+		{"too many lines", "", `{"items":[` + lines(promise.MaxCartLines+1) + `]}`, http.StatusBadRequest, "too_many_lines"},
 		{"unknown country", "", `{"items":[` + line + `],"country":"XX"}`, http.StatusBadRequest, "invalid_country"},
 		{"not a country", "", `{"items":[` + line + `],"country":"Sweden"}`, http.StatusBadRequest, "invalid_country"},
 		{"not a locale", "", `{"items":[` + line + `],"locale":"<script>"}`, http.StatusBadRequest, "invalid_locale"},

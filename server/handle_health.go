@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/health"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/shopifyapp"
 )
 
@@ -24,7 +25,7 @@ func (s *Server) handleAdminHealth() gin.HandlerFunc {
 		if w := c.Query("window"); w != "" {
 			n, err := strconv.Atoi(w)
 			if err != nil || (n != health.Window30 && n != health.Window90) {
-				WriteError(c, BadParam("invalid_window", "window %q: use 30 or 90 (days)", Truncate(w)))
+				WriteError(c, BadParam("invalid_window", "window %q: use 30 or 90 (days)", echo.Short(w)))
 				return
 			}
 			window = n

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/message"
 	"github.com/leadtime-app/leadtime/promise"
 )
@@ -31,7 +32,7 @@ func (s *Server) handleShippingPage() gin.HandlerFunc {
 		}
 		requested := q.Get("locale")
 		if requested != "" && !localeRE.MatchString(requested) {
-			WriteError(c, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", Truncate(requested)))
+			WriteError(c, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", echo.Short(requested)))
 			return
 		}
 		shop, err := s.engine.Shops.Shop(c.Request.Context(), domain)

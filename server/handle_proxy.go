@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopifyapp"
 )
@@ -47,7 +48,7 @@ func (s *Server) handleProduct() gin.HandlerFunc {
 func (s *Server) handleCartGet() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		q := c.Request.URL.Query()
-		lines, err := ParseItems(q.Get("items"))
+		lines, err := promise.ParseItems(q.Get("items"))
 		if err != nil {
 			WriteError(c, err)
 			return
@@ -60,7 +61,7 @@ func (s *Server) handleCartGet() gin.HandlerFunc {
 // /cart.js.
 func (s *Server) handleCartPost() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		lines, err := ParseCartJS(c.ContentType(), http.MaxBytesReader(c.Writer, c.Request.Body, MaxCartBodySize+1))
+		lines, err := readCartJS(c.ContentType(), http.MaxBytesReader(c.Writer, c.Request.Body, MaxCartBodySize+1))
 		if err != nil {
 			WriteError(c, err)
 			return
@@ -97,7 +98,7 @@ func (s *Server) shopParam(q url.Values) (string, error) {
 		return s.defaultShop, nil
 	}
 	if !delivery.ValidShopDomain(shop) {
-		return "", BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", Truncate(shop))
+		return "", BadParam("invalid_shop", "shop %q is not a shop domain like example.myshopify.com", echo.Short(shop))
 	}
 	return shop, nil
 }

@@ -239,7 +239,7 @@ func TestStorefrontParamChecksAsProxy(t *testing.T) {
 		{"GET", "/cart", "", nil, "", 400, "missing_items"},
 		{"GET", "/cart", "items=2001:0", nil, "", 400, "invalid_quantity"},
 		{"GET", "/cart", "items=abc", nil, "", 400, "invalid_items"},
-		{"GET", "/cart", "items=" + strings.TrimSuffix(strings.Repeat("2001:1,", server.MaxCartLines+1), ","), nil, "", 400, "too_many_lines"},
+		{"GET", "/cart", "items=" + strings.TrimSuffix(strings.Repeat("2001:1,", promise.MaxCartLines+1), ","), nil, "", 400, "too_many_lines"},
 		{"POST", "/cart", "", []byte(`{"items":[`), "", 400, "invalid_body"},
 		{"POST", "/cart", "", []byte(`{"items":null}`), "", 400, "invalid_body"},
 		{"POST", "/cart", "", cartBody(1, `{"id":2001,"quantity":-1}`), "", 400, "invalid_quantity"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 	"github.com/leadtime-app/leadtime/shopifyapp"
@@ -43,7 +44,7 @@ func (s *Server) handleWebhook() gin.HandlerFunc {
 		}
 		topic, shop := c.GetHeader("X-Shopify-Topic"), c.GetHeader("X-Shopify-Shop-Domain")
 		if !shopifyapp.HandlesTopic(topic) || !shopify.ValidShop(shop) {
-			WriteError(c, fmt.Errorf("webhook topic %q for %q: %w", Truncate(topic), Truncate(shop), ErrUnauthorized))
+			WriteError(c, fmt.Errorf("webhook topic %q for %q: %w", echo.Short(topic), echo.Short(shop), ErrUnauthorized))
 			return
 		}
 		if err := checkWebhookShop(topic, shop, body); err != nil {

@@ -1,289 +1,46 @@
 package server
 
 import (
-	"net/http"
-	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/leadtime-app/leadtime/answercache"
-	"github.com/leadtime-app/leadtime/cache"
-	"github.com/leadtime-app/leadtime/shopify"
+	"github.com/leadtime-app/leadtime/metrics"
 )
 
-// Metrics are the service's Prometheus metrics, served at GET /metrics
-// (DESIGN §4). They live in a registry of their own, not the global
-// default, so that one process (a test) can run many servers.
-//
-// Every label value comes from a fixed set — the routes as registered,
-// status classes, cache tiers — never from a request, so the number of
-// series stays bounded whatever clients send. The children of every label
-// set are made up front: counting a request is a map lookup and a few
-// atomic adds, with no allocation.
-//
-// The zero value is not usable; create Metrics with NewMetrics. Its
-// methods are safe for concurrent use.
-type Metrics struct {
-	reg *prometheus.Registry
+// Metrics are the service's Prometheus metrics (package metrics). The
+// alias keeps the name that the root package's serve.go uses.
+type Metrics = metrics.Metrics
 
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	// routes maps each registered route to its children; it is replaced,
-	// never changed, when routes are added (copy on write).
-	routes    atomic.Pointer[map[routeKey]*routeMetrics]
-	routesMu  sync.Mutex
-	unmatched *routeMetrics
+// NewMetrics returns new metrics for one server: metrics.New, under the
+// name that serve.go calls.
+func NewMetrics() *Metrics { return metrics.New() }
 
-	cacheEvents [2][len(cacheEventNames)]prometheus.Counter // tier × event
-	answerHits  prometheus.Counter
-	answerMiss  prometheus.Counter
-
-	shopifyRequests map[string]*[len(upstreamOutcomes)]prometheus.Counter // by api
-	costRequested   prometheus.Counter
-	costActual      prometheus.Counter
-
-	limited        map[string]prometheus.Counter // by the prefix of a rate-limit key
-	limitFallbacks prometheus.Counter
+// knowRoutes tells m the routes of r, so that requests find their series.
+func knowRoutes(m *metrics.Metrics, routes gin.RoutesInfo) {
+	out := make([]metrics.Route, len(routes))
+	for i, r := range routes {
+		out[i] = metrics.Route{Method: r.Method, Path: r.Path}
+	}
+	m.KnowRoutes(out)
 }
 
-// routeKey names a registered route: its method and gin's FullPath (the
-// pattern, never the raw path).
-type routeKey struct{ method, path string }
-
-// routeMetrics are the children of one route, by status class (1xx … 5xx).
-type routeMetrics struct {
-	count   [5]prometheus.Counter
-	latency [5]prometheus.Observer
-}
-
-var (
-	statusClasses   = [5]string{"1xx", "2xx", "3xx", "4xx", "5xx"}
-	cacheEventNames = [...]string{cache.EventHit, cache.EventMiss, cache.EventStale, cache.EventError, cache.EventNegative}
-	// upstreamOutcomes are the status classes of Admin API answers, and
-	// "error" for requests that got none (refused, reset, timed out).
-	upstreamOutcomes = [...]string{"2xx", "3xx", "4xx", "5xx", "error"}
-	// rateLimitNames label the limits by the prefix of their keys
-	// (storefrontIP, storefrontShopKey, proxyShopKey, checkoutIP).
-	rateLimitNames = map[string]string{"ip": "storefront_ip", "shop": "storefront_shop", "proxy": "proxy_shop", "checkout": "checkout_ip"}
-)
-
-// latencyBuckets span a cached answer (tens of µs) to an Admin API call
-// that is retried (seconds); Prometheus's defaults start at 5 ms.
-var latencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
-
-// NewMetrics returns the metrics of one server, with Go runtime and
-// process metrics (RSS among them) in the same registry.
-func NewMetrics() *Metrics {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := &Metrics{reg: reg}
-
-	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "leadtime_http_requests_total",
-		Help: "HTTP requests answered, by method, route pattern and status class.",
-	}, []string{"method", "route", "code"})
-	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "leadtime_http_request_duration_seconds",
-		Help:    "Time to answer HTTP requests, by method, route pattern and status class.",
-		Buckets: latencyBuckets,
-	}, []string{"method", "route", "code"})
-	m.unmatched = m.newRoute("other", "unmatched")
-	empty := map[routeKey]*routeMetrics{}
-	m.routes.Store(&empty)
-
-	events := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "leadtime_cache_events_total",
-		Help: "Product-facts cache lookups by tier (l1: in process, l2: Redis) and outcome: hit, miss, stale (served after a failed reload), error (Redis failed or skipped), negative (a cached not-found).",
-	}, []string{"tier", "event"})
-	for t, tier := range []string{cache.TierL1, cache.TierL2} {
-		for e, ev := range cacheEventNames {
-			m.cacheEvents[t][e] = events.WithLabelValues(tier, ev)
-		}
-	}
-	answers := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "leadtime_answer_cache_total",
-		Help: "Lookups in the in-process cache of encoded answers, by result.",
-	}, []string{"result"})
-	m.answerHits, m.answerMiss = answers.WithLabelValues("hit"), answers.WithLabelValues("miss")
-
-	upstream := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "leadtime_shopify_requests_total",
-		Help: "Requests sent to Shopify (api: graphql for the Admin API, oauth for token grants), by status class, or error when no answer came.",
-	}, []string{"api", "code"})
-	m.shopifyRequests = map[string]*[len(upstreamOutcomes)]prometheus.Counter{}
-	for _, api := range []string{"graphql", "oauth"} {
-		var cs [len(upstreamOutcomes)]prometheus.Counter
-		for i, o := range upstreamOutcomes {
-			cs[i] = upstream.WithLabelValues(api, o)
-		}
-		m.shopifyRequests[api] = &cs
-	}
-	cost := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "leadtime_shopify_query_cost_total",
-		Help: "GraphQL cost points of Admin API queries: requested (estimated before running) and actual (charged).",
-	}, []string{"kind"})
-	m.costRequested, m.costActual = cost.WithLabelValues("requested"), cost.WithLabelValues("actual")
-
-	limited := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "leadtime_rate_limited_total",
-		Help: "Requests refused with 429, by limit.",
-	}, []string{"limit"})
-	m.limited = map[string]prometheus.Counter{}
-	for prefix, name := range rateLimitNames {
-		m.limited[prefix] = limited.WithLabelValues(name)
-	}
-	m.limitFallbacks = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "leadtime_rate_limit_redis_errors_total",
-		Help: "Rate-limit decisions taken by this instance alone because Redis failed or was being skipped.",
-	})
-
-	reg.MustRegister(m.requests, m.latency, events, answers, upstream, cost, limited, m.limitFallbacks)
-	return m
-}
-
-func (m *Metrics) newRoute(method, path string) *routeMetrics {
-	rm := &routeMetrics{}
-	for i, class := range statusClasses {
-		rm.count[i] = m.requests.WithLabelValues(method, path, class)
-		rm.latency[i] = m.latency.WithLabelValues(method, path, class)
-	}
-	return rm
-}
-
-// knowRoutes makes the children of routes, so that requests find them.
-func (m *Metrics) knowRoutes(routes gin.RoutesInfo) {
-	m.routesMu.Lock()
-	defer m.routesMu.Unlock()
-	old := *m.routes.Load()
-	next := make(map[routeKey]*routeMetrics, len(old)+len(routes))
-	for k, v := range old {
-		next[k] = v
-	}
-	for _, r := range routes {
-		k := routeKey{r.Method, r.Path}
-		if next[k] == nil {
-			next[k] = m.newRoute(r.Method, r.Path)
-		}
-	}
-	m.routes.Store(&next)
-}
-
-// middleware counts and times every request by its route pattern. It runs
-// outside the recoverer, so that a panic counts as the 500 it becomes.
-func (m *Metrics) middleware() gin.HandlerFunc {
+// metricsMiddleware counts and times every request by its route pattern.
+// It runs outside the recoverer, so that a panic counts as the 500 it
+// becomes.
+func metricsMiddleware(m *metrics.Metrics) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		rm := (*m.routes.Load())[routeKey{c.Request.Method, c.FullPath()}]
-		if rm == nil {
-			rm = m.unmatched // 404s, 405s: one series, whatever the path
-		}
-		class := min(max(c.Writer.Status()/100, 1), 5) - 1
-		rm.count[class].Inc()
-		rm.latency[class].Observe(time.Since(start).Seconds())
+		m.ObserveRequest(c.Request.Method, c.FullPath(), c.Writer.Status(), time.Since(start))
 	}
 }
 
-// handler serves the metrics in Prometheus's text format.
-func (m *Metrics) handler() gin.HandlerFunc {
-	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+// metricsHandler serves m in Prometheus's text format.
+func metricsHandler(m *metrics.Metrics) gin.HandlerFunc {
+	h := m.Handler()
 	return func(c *gin.Context) {
 		c.Header("Cache-Control", "no-store")
 		h.ServeHTTP(c.Writer, c.Request)
 	}
-}
-
-// CacheEvent counts one event of the product-facts cache; it is
-// cache.Options.OnEvent.
-func (m *Metrics) CacheEvent(tier, event string) {
-	t := 0
-	if tier == cache.TierL2 {
-		t = 1
-	}
-	for i, e := range cacheEventNames {
-		if e == event {
-			m.cacheEvents[t][i].Inc()
-			return
-		}
-	}
-}
-
-// InstrumentShopify makes the clients built with o count their requests
-// and the GraphQL cost they spend. Call it before the options are used.
-func (m *Metrics) InstrumentShopify(o *shopify.Options) {
-	next := o.OnCost
-	o.OnCost = func(requested, actual, available float64) {
-		m.costRequested.Add(requested)
-		m.costActual.Add(actual)
-		if next != nil {
-			next(requested, actual, available)
-		}
-	}
-	hc := http.Client{Timeout: 30 * time.Second} // package shopify's default
-	if o.HTTPClient != nil {
-		hc = *o.HTTPClient
-	}
-	base := hc.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	hc.Transport = &countingTransport{base: base, m: m}
-	o.HTTPClient = &hc
-}
-
-// countingTransport counts requests to Shopify by API and outcome.
-type countingTransport struct {
-	base http.RoundTripper
-	m    *Metrics
-}
-
-func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(req)
-	api := "oauth"
-	if strings.HasSuffix(req.URL.Path, "/graphql.json") {
-		api = "graphql"
-	}
-	outcome := len(upstreamOutcomes) - 1 // error
-	if err == nil {
-		outcome = min(max(resp.StatusCode/100, 2), 5) - 2
-	}
-	t.m.shopifyRequests[api][outcome].Inc()
-	return resp, err
-}
-
-// rateLimited counts a request refused by the limit whose key is key.
-func (m *Metrics) rateLimited(key string) {
-	prefix, _, _ := strings.Cut(key, "|")
-	if c := m.limited[prefix]; c != nil {
-		c.Inc()
-	}
-}
-
-// rateLimitFallback counts a rate-limit decision taken without Redis.
-func (m *Metrics) rateLimitFallback() { m.limitFallbacks.Inc() }
-
-// countAnswers wraps an answer cache so that its lookups are counted.
-func (m *Metrics) countAnswers(ac answercache.Cache) answercache.Cache {
-	return &countedAnswers{Cache: ac, hit: m.answerHits, miss: m.answerMiss}
-}
-
-type countedAnswers struct {
-	answercache.Cache
-	hit, miss prometheus.Counter
-}
-
-func (c *countedAnswers) Get(key string, now time.Time) (*answercache.Answer, bool) {
-	a, ok := c.Cache.Get(key, now)
-	if ok {
-		c.hit.Inc()
-	} else {
-		c.miss.Inc()
-	}
-	return a, ok
 }

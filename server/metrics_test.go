@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,17 +9,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/metrics"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
-	"github.com/leadtime-app/leadtime/shopify"
-	"github.com/leadtime-app/leadtime/shopify/shopifytest"
 )
 
 // metricsServer is a demo-shop server with its own metrics and limits
 // (nil: none).
-func metricsServer(t testing.TB, m *server.Metrics, limits *server.Limits) http.Handler {
+func metricsServer(t testing.TB, m *metrics.Metrics, limits *server.Limits) http.Handler {
 	t.Helper()
 	shop, err := demoShop()
 	if err != nil {
@@ -116,69 +113,6 @@ func TestMetricsRegistryPerServer(t *testing.T) {
 	}
 }
 
-// TestMetricsCacheEvents: Metrics.CacheEvent, as cache.Options.OnEvent,
-// counts the cache's events by tier.
-func TestMetricsCacheEvents(t *testing.T) {
-	t.Parallel()
-	m := server.NewMetrics()
-	c := cache.New(cache.Options{OnEvent: m.CacheEvent, Logger: slog.New(slog.DiscardHandler)})
-	defer c.Close()
-	ctx := context.Background()
-	load := func(context.Context) ([]byte, error) { return []byte("v"), nil }
-	key := cache.Key(demoDomain, "product", "1")
-	for range 3 {
-		if _, _, err := c.Fetch(ctx, key, time.Minute, load); err != nil {
-			t.Fatal(err)
-		}
-	}
-	body := scrape(t, metricsServer(t, m, nil))
-	if got := metricValue(t, body, "leadtime_cache_events_total", "tier=l1", "event=miss"); got != 1 {
-		t.Errorf("L1 misses = %v, want 1", got)
-	}
-	if got := metricValue(t, body, "leadtime_cache_events_total", "tier=l1", "event=hit"); got != 2 {
-		t.Errorf("L1 hits = %v, want 2", got)
-	}
-}
-
-// TestMetricsShopify: InstrumentShopify counts Admin API requests by
-// outcome and the GraphQL cost they spend.
-func TestMetricsShopify(t *testing.T) {
-	t.Parallel()
-	fake := shopifytest.NewServer()
-	defer fake.Close()
-	shop := "metrics-shop.myshopify.com"
-	fake.AddShop(shop, "shpat_metrics", shopifytest.Shop{})
-	fake.AddProduct(shop, shopifytest.Product{ID: 1, Handle: "one", Variants: []shopifytest.Variant{{ID: 11}}})
-	m := server.NewMetrics()
-	opts := shopify.Options{Endpoint: fake.URL, Retry: shopify.RetryPolicy{MaxAttempts: 1}}
-	m.InstrumentShopify(&opts)
-	client, err := shopify.NewClient(shop, "shpat_metrics", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := client.Product(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	fake.FailNext(1, http.StatusServiceUnavailable)
-	if _, err := client.Product(ctx, 1); err == nil {
-		t.Fatal("Product succeeded through an injected 503")
-	}
-	body := scrape(t, metricsServer(t, m, nil))
-	if got := metricValue(t, body, "leadtime_shopify_requests_total", "api=graphql", "code=2xx"); got != 1 {
-		t.Errorf("Admin API 2xx = %v, want 1", got)
-	}
-	if got := metricValue(t, body, "leadtime_shopify_requests_total", "api=graphql", "code=5xx"); got != 1 {
-		t.Errorf("Admin API 5xx = %v, want 1", got)
-	}
-	if got := metricValue(t, body, "leadtime_shopify_query_cost_total", "kind=actual"); got <= 0 {
-		t.Errorf("actual query cost = %v, want > 0", got)
-	}
-	if got, req := metricValue(t, body, "leadtime_shopify_query_cost_total", "kind=actual"), metricValue(t, body, "leadtime_shopify_query_cost_total", "kind=requested"); req < got {
-		t.Errorf("requested cost %v < actual %v", req, got)
-	}
-}
-
 // TestMetricsRateLimited counts 429s by limit.
 func TestMetricsRateLimited(t *testing.T) {
 	t.Parallel()
@@ -230,7 +164,7 @@ func BenchmarkCachedProductRoute(b *testing.B) {
 func BenchmarkMetricsMiddleware(b *testing.B) {
 	for _, withMetrics := range []bool{false, true} {
 		b.Run(map[bool]string{false: "bare", true: "metrics"}[withMetrics], func(b *testing.B) {
-			m := server.NewMetrics()
+			m := metrics.New()
 			h := server.MetricsTestEngine(m, withMetrics)
 			req := httptest.NewRequest(http.MethodGet, "/p/1", nil)
 			b.ReportAllocs()

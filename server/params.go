@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,19 +8,16 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 )
 
-// Limits on what a caller may send.
+// Limits on what a caller may send (promise.MaxCartLines and MaxQuantity
+// bound the carts in them).
 const (
-	MaxCartLines    = 250     // Shopify carts hold at most a few hundred lines
-	MaxQuantity     = 100_000 // per line
 	MaxQueryBytes   = 8 << 10
 	MaxCartBodySize = 512 << 10
 )
@@ -53,19 +49,19 @@ func parseCommon(q url.Values) (commonParams, error) {
 	if c := q.Get("country"); c != "" {
 		c = strings.ToUpper(c)
 		if !delivery.KnownCountry(c) {
-			return p, BadParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", Truncate(q.Get("country")))
+			return p, BadParam("invalid_country", "country %q is not an ISO 3166 country code such as SE", echo.Short(q.Get("country")))
 		}
 		p.dest.Country = c
 	}
 	if m := q.Get("method"); m != "" {
 		if !methodRE.MatchString(m) {
-			return p, BadParam("invalid_method", "method %q is not a shipping method code", Truncate(m))
+			return p, BadParam("invalid_method", "method %q is not a shipping method code", echo.Short(m))
 		}
 		p.dest.Method = m
 	}
 	if l := q.Get("locale"); l != "" {
 		if !localeRE.MatchString(l) {
-			return p, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", Truncate(l))
+			return p, BadParam("invalid_locale", "locale %q is not a locale such as sv or pt-BR", echo.Short(l))
 		}
 		p.locale = strings.ReplaceAll(l, "_", "-")
 	}
@@ -75,7 +71,7 @@ func parseCommon(q url.Values) (commonParams, error) {
 	case FormatJSON, FormatHTML, FormatLiquid:
 		p.format = f
 	default:
-		return p, BadParam("invalid_format", "format %q is not json, html or liquid", Truncate(string(f)))
+		return p, BadParam("invalid_format", "format %q is not json, html or liquid", echo.Short(string(f)))
 	}
 	return p, nil
 }
@@ -89,13 +85,13 @@ func parseProductQuery(q url.Values) (promise.ProductRequest, commonParams, erro
 	}
 	req.Dest, req.Locale = common.dest, common.locale
 	if s := q.Get("product_id"); s != "" {
-		if req.ProductID, err = ParseID(s); err != nil {
-			return req, common, BadParam("invalid_product_id", "product_id %q is not a product id", Truncate(s))
+		if req.ProductID, err = promise.ParseID(s); err != nil {
+			return req, common, BadParam("invalid_product_id", "product_id %q is not a product id", echo.Short(s))
 		}
 	}
 	if h := q.Get("handle"); h != "" {
-		if !validHandle(h) {
-			return req, common, BadParam("invalid_handle", "handle %q is not a product handle", Truncate(h))
+		if !promise.ValidHandle(h) {
+			return req, common, BadParam("invalid_handle", "handle %q is not a product handle", echo.Short(h))
 		}
 		req.Handle = h
 	}
@@ -103,136 +99,20 @@ func parseProductQuery(q url.Values) (promise.ProductRequest, commonParams, erro
 		return req, common, BadParam("missing_product", "give product_id or handle")
 	}
 	if s := q.Get("variant_id"); s != "" {
-		if req.VariantID, err = ParseID(s); err != nil {
-			return req, common, BadParam("invalid_variant_id", "variant_id %q is not a variant id", Truncate(s))
+		if req.VariantID, err = promise.ParseID(s); err != nil {
+			return req, common, BadParam("invalid_variant_id", "variant_id %q is not a variant id", echo.Short(s))
 		}
 	}
 	return req, common, nil
 }
 
-// validHandle reports whether h can be a Shopify product handle: lower-case
-// letters (any script), digits, "-", "_" and ".", at most 255 runes, not
-// starting with a dot. It runs on every product request, so it is a loop,
-// not a regexp.
-func validHandle(h string) bool {
-	if h == "" || len(h) > 4*255 || h[0] == '.' {
-		return false
-	}
-	n := 0
-	for _, r := range h {
-		n++
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-		case r < utf8.RuneSelf:
-			return false
-		case unicode.IsLower(r), unicode.In(r, unicode.Lo, unicode.Nd, unicode.Mn):
-		default:
-			return false
-		}
-	}
-	return n <= 255
-}
-
-// ParseID accepts a positive decimal id or a Shopify GID.
-func ParseID(s string) (int64, error) {
-	if i := strings.LastIndexByte(s, '/'); i >= 0 && strings.HasPrefix(s, "gid://shopify/") {
-		s = s[i+1:]
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errors.New("not a positive id")
-	}
-	return id, nil
-}
-
-// ParseItems parses the items parameter of GET /proxy/cart:
-// "VARIANT:QTY,VARIANT:QTY,..."; a missing ":QTY" means 1.
-func ParseItems(s string) ([]promise.CartLine, error) {
-	if s == "" {
-		return nil, BadParam("missing_items", "give items=VARIANT:QTY,...")
-	}
-	if n := strings.Count(s, ",") + 1; n > MaxCartLines {
-		return nil, BadParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, n)
-	}
-	parts := strings.Split(s, ",")
-	lines := make([]promise.CartLine, 0, len(parts))
-	for i, part := range parts {
-		idText, qtyText, hasQty := strings.Cut(part, ":")
-		id, err := ParseID(idText)
-		if err != nil {
-			return nil, BadParam("invalid_items", "items[%d]: %q is not a variant id", i, Truncate(idText))
-		}
-		qty := 1
-		if hasQty {
-			if qty, err = parseQuantity(qtyText); err != nil {
-				return nil, BadParam("invalid_quantity", "items[%d]: %v", i, err)
-			}
-		}
-		lines = append(lines, promise.CartLine{VariantID: id, Quantity: qty})
-	}
-	return lines, nil
-}
-
-func parseQuantity(s string) (int, error) {
-	q, err := strconv.Atoi(s)
-	if err != nil || q < 1 || q > MaxQuantity {
-		return 0, fmt.Errorf("quantity %q must be a whole number from 1 to %d", Truncate(s), MaxQuantity)
-	}
-	return q, nil
-}
-
-// cartJS is the part of Shopify's /cart.js body that a promise needs.
-type cartJS struct {
-	Items *[]struct {
-		ID        json.Number `json:"id"`
-		VariantID json.Number `json:"variant_id"`
-		ProductID json.Number `json:"product_id"`
-		Quantity  json.Number `json:"quantity"`
-	} `json:"items"`
-}
-
-// ParseCartJS reads the body of POST /proxy/cart: Shopify's /cart.js JSON.
-func ParseCartJS(contentType string, body io.Reader) ([]promise.CartLine, error) {
+// readCartJS reads the body of POST /proxy/cart: Shopify's /cart.js JSON.
+func readCartJS(contentType string, body io.Reader) ([]promise.CartLine, error) {
 	data, err := ReadJSONBody(contentType, false, body, MaxCartBodySize, "the body of /cart.js")
 	if err != nil {
 		return nil, err
 	}
-	var cart cartJS
-	if err := json.Unmarshal(data, &cart); err != nil {
-		return nil, BadParam("invalid_body", "the body is not the JSON of /cart.js: %v", err)
-	}
-	if cart.Items == nil {
-		return nil, BadParam("invalid_body", "the body has no items list")
-	}
-	items := *cart.Items
-	if len(items) > MaxCartLines {
-		return nil, BadParam("too_many_lines", "a cart has at most %d lines, not %d", MaxCartLines, len(items))
-	}
-	lines := make([]promise.CartLine, 0, len(items))
-	for i, it := range items {
-		v := it.VariantID
-		if v == "" {
-			v = it.ID
-		}
-		vid, err := ParseID(v.String())
-		if err != nil {
-			return nil, BadParam("invalid_items", "items[%d].variant_id %q is not a variant id", i, Truncate(v.String()))
-		}
-		var pid int64
-		if it.ProductID != "" {
-			if pid, err = ParseID(it.ProductID.String()); err != nil {
-				return nil, BadParam("invalid_items", "items[%d].product_id %q is not a product id", i, Truncate(it.ProductID.String()))
-			}
-		}
-		qty := 1
-		if it.Quantity != "" {
-			if qty, err = parseQuantity(it.Quantity.String()); err != nil {
-				return nil, BadParam("invalid_quantity", "items[%d]: %v", i, err)
-			}
-		}
-		lines = append(lines, promise.CartLine{ProductID: pid, VariantID: vid, Quantity: qty})
-	}
-	return lines, nil
+	return promise.ParseCartJS(data)
 }
 
 // ReadJSONBody reads a request body of at most limit bytes that must be
@@ -255,13 +135,4 @@ func ReadJSONBody(contentType string, optional bool, body io.Reader, limit int, 
 		return nil, BadParam("invalid_body", "reading the body: %v", err)
 	}
 	return data, nil
-}
-
-// Truncate keeps echoed input short in error messages.
-func Truncate(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
 }

@@ -46,7 +46,7 @@ func (s *Server) rateLimit(l *ratelimit.Limiter, keyOf func(c *gin.Context) stri
 		}
 		ok, wait := l.Allow(c.Request.Context(), key, s.wallClock()) // real time: a test may quote at a frozen instant
 		if !ok {
-			s.metrics.rateLimited(key)
+			s.metrics.RateLimited(key)
 			secs := max(1, int(math.Ceil(wait.Seconds())))
 			c.Header("Retry-After", strconv.Itoa(secs))
 			WriteError(c, &fieldError{code: "rate_limited", msg: "too many requests; retry after " + strconv.Itoa(secs) + " s", kind: ErrRateLimited})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/leadtime-app/leadtime/internal/redisconn"
 	"github.com/leadtime-app/leadtime/internal/redistest"
+	"github.com/leadtime-app/leadtime/metrics"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
@@ -25,13 +26,13 @@ import (
 // limitedInstance is a demo-shop server whose client IP comes from the
 // Fly-Client-IP header (as on fly.io), with limits shared through rdb
 // (nil: per instance).
-func limitedInstance(t *testing.T, limits server.Limits, rdb redis.UniversalClient) (http.Handler, *server.Metrics) {
+func limitedInstance(t *testing.T, limits server.Limits, rdb redis.UniversalClient) (http.Handler, *metrics.Metrics) {
 	t.Helper()
 	shop, err := demoShop()
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := server.NewMetrics()
+	m := metrics.New()
 	return server.New(server.Config{
 		Engine:          &promise.Engine{Shops: promise.StaticShops{shop.Domain(): shop}, Products: promise.Catalog{}},
 		DefaultShop:     shop.Domain(),

@@ -33,6 +33,7 @@ import (
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/internal/redistest"
+	"github.com/leadtime-app/leadtime/metrics"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
@@ -163,8 +164,8 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 	ro.ContextTimeoutEnabled, ro.MaxRetries, ro.DialerRetries = true, 1, 1
 	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout = clientTimeout, clientTimeout, clientTimeout
 	rdb := redis.NewClient(ro)
-	metrics := server.NewMetrics()
-	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: metrics.CacheEvent, Now: o.cacheNow, RedisTimeout: cacheTimeout})
+	counts := metrics.New()
+	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: counts.CacheEvent, Now: o.cacheNow, RedisTimeout: cacheTimeout})
 	app := &shopifyapp.App{
 		APIKey: scaleAPIKey, APISecret: scaleSecret, Scopes: shopifyapp.Scopes,
 		Options: shopify.Options{Endpoint: e.fake.URL, Logger: logger, Retry: o.retry},
@@ -173,7 +174,7 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 	if o.onCost != nil {
 		app.Options.OnCost = func(requested, _, _ float64) { o.onCost(requested) }
 	}
-	metrics.InstrumentShopify(&app.Options)
+	counts.InstrumentShopify(&app.Options)
 	app.Shops = &shops.Registry{Store: st, Shared: shared, Restore: app.RestoreSettings, Log: logger}
 	// No shopper budget: these measure the cache and the Admin API alone.
 	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger}
@@ -186,7 +187,7 @@ func (e *scaleEnv) start(t testing.TB, name string, o instanceOptions) *scaleIns
 		Engine: app.Engine,
 		Shared: shared, App: app, APIKey: scaleAPIKey, APISecret: scaleSecret,
 		Ready:   func(ctx context.Context) error { return joinErrs(st.Ping(ctx), shared.Ping(ctx)) },
-		Metrics: metrics, RateLimitRedis: rdb, RateLimitRedisTimeout: limitTimeout, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
+		Metrics: counts, RateLimitRedis: rdb, RateLimitRedisTimeout: limitTimeout, Limits: limits, TrustedPlatform: o.platform, PublicMetrics: true,
 		Logger: logger, Now: o.now, Cache: o.answers,
 	})
 	hs := httptest.NewServer(srv.Handler())

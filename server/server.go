@@ -12,12 +12,12 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/leadtime-app/leadtime/answercache"
 	"github.com/leadtime-app/leadtime/cache"
+	"github.com/leadtime-app/leadtime/metrics"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/shopifyapp"
@@ -77,7 +77,7 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Metrics are served at /metrics; nil means new ones. Pass them when
 	// Shared and App.Options are to be counted too (their OnEvent, OnCost).
-	Metrics *Metrics
+	Metrics *metrics.Metrics
 	// RateLimitRedis, when set, shares the rate limits between instances;
 	// nil keeps them per instance. Its client should have
 	// ContextTimeoutEnabled, so that a hung Redis costs at most
@@ -122,10 +122,9 @@ type Server struct {
 	apiSecret   string // SHOPIFY_API_SECRET: signs session tokens; "" in demo mode
 	app         *shopifyapp.App
 	settings    *shops.Registry // the settings page's store; nil means app.Shops
-	adminMu     sync.Mutex      // serializes the settings page's saves
 	wallClock   func() time.Time
 	ready       func(ctx context.Context) error
-	metrics     *Metrics
+	metrics     *metrics.Metrics
 	feeds       feedCache  // the Merchant Center feeds, built in the background (handle_feed.go)
 	feedTokens  FeedTokens // Config.FeedTokens
 	// trustedProxies, metricsToken and publicMetrics: see Config.
@@ -148,13 +147,13 @@ func New(cfg Config) *Server {
 		s.log = discardLog
 	}
 	if s.metrics = cfg.Metrics; s.metrics == nil {
-		s.metrics = NewMetrics()
+		s.metrics = metrics.New()
 	}
 	limits := DefaultLimits
 	if cfg.Limits != nil {
 		limits = *cfg.Limits
 	}
-	rl := ratelimit.NewShared(cfg.RateLimitRedis, ratelimit.SharedOptions{OnError: s.metrics.rateLimitFallback, Timeout: cfg.RateLimitRedisTimeout})
+	rl := ratelimit.NewShared(cfg.RateLimitRedis, ratelimit.SharedOptions{OnError: s.metrics.RateLimitFallback, Timeout: cfg.RateLimitRedisTimeout})
 	s.limitIP, s.limitShop = ratelimit.New(limits.StorefrontPerIP, rl), ratelimit.New(limits.StorefrontPerShop, rl)
 	s.limitProxy, s.platform = ratelimit.New(limits.ProxyPerShop, rl), cfg.TrustedPlatform
 	s.limitBuyer = ratelimit.New(limits.ProxyPerIP, rl)
@@ -172,9 +171,9 @@ func New(cfg Config) *Server {
 	if s.cache == nil {
 		s.cache = answercache.NewMemory(100_000)
 	}
-	s.cache = s.metrics.countAnswers(s.cache)
+	s.cache = s.metrics.CountAnswers(s.cache)
 	r := s.router()
-	s.metrics.knowRoutes(r.Routes())
+	knowRoutes(s.metrics, r.Routes())
 	s.handler = r
 	return s
 }
@@ -192,7 +191,7 @@ func (s *Server) router() *gin.Engine {
 	r.RedirectFixedPath = false
 	_ = r.SetTrustedProxies(nil) // X-Forwarded-For is trusted from no one; s.clientIP reads the platform's header
 	r.ContextWithFallback = true
-	r.Use(s.metrics.middleware(), s.recoverer(), s.logRequests(), securityHeaders(), limitQuery(), limitHeaders(), s.resolveClientIP())
+	r.Use(metricsMiddleware(s.metrics), s.recoverer(), s.logRequests(), securityHeaders(), limitQuery(), limitHeaders(), s.resolveClientIP())
 	r.NoRoute(func(c *gin.Context) { WriteError(c, fmt.Errorf("%s: %w", c.Request.URL.Path, ErrNotFound)) })
 	r.NoMethod(func(c *gin.Context) {
 		WriteError(c, fmt.Errorf("%s %s: %w", c.Request.Method, c.Request.URL.Path, ErrMethodNotAllowed))
@@ -200,7 +199,7 @@ func (s *Server) router() *gin.Engine {
 
 	r.GET("/healthz", s.handleHealthz())
 	r.GET("/readyz", s.handleReadyz())
-	r.GET("/metrics", s.metricsAuth(), s.metrics.handler())
+	r.GET("/metrics", s.metricsAuth(), metricsHandler(s.metrics))
 
 	// Installing the app (OAuth) and Shopify's webhooks.
 	r.GET("/auth", s.handleAuth())

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/shopify"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) sessionShop(c *gin.Context, api sessionAPI) (shop, token string
 			return "", "", unauthorized("unauthorized", "this server has no SHOPIFY_API_SECRET, so it cannot check session tokens: %s is off outside demo mode", api.name)
 		}
 		if shop := c.Query("shop"); shop != "" && shop != s.defaultShop {
-			return "", "", unauthorized("invalid_token", "without credentials this server serves only %s, not %q", s.defaultShop, Truncate(shop))
+			return "", "", unauthorized("invalid_token", "without credentials this server serves only %s, not %q", s.defaultShop, echo.Short(shop))
 		}
 		return s.defaultShop, "", nil
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/leadtime-app/leadtime/internal/echo"
 )
 
 // Why the body must name the shop: X-Shopify-Hmac-Sha256 signs the raw
@@ -62,7 +64,7 @@ func checkWebhookShop(topic, shop string, body []byte) error {
 		v    *string
 	}{{"shop_domain", named.ShopDomain}, {"myshopify_domain", named.MyshopifyDomain}} {
 		if f.v != nil && *f.v != shop {
-			return fmt.Errorf("webhook %s: %s %q is not the shop of the delivery: %w", topic, f.name, Truncate(*f.v), ErrUnauthorized)
+			return fmt.Errorf("webhook %s: %s %q is not the shop of the delivery: %w", topic, f.name, echo.Short(*f.v), ErrUnauthorized)
 		}
 	}
 	if field, ok := webhookShopField[topic]; ok && named.field(field) == nil {

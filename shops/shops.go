@@ -57,6 +57,7 @@ type Registry struct {
 
 	mu       sync.Mutex
 	compiled map[string]*compiledShop
+	saveMu   sync.Mutex // serializes Save
 }
 
 type compiledShop struct {
