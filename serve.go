@@ -21,6 +21,7 @@ import (
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/demo"
 	"github.com/leadtime-app/leadtime/internal/redisconn"
+	"github.com/leadtime-app/leadtime/metrics"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/ratelimit"
 	"github.com/leadtime-app/leadtime/server"
@@ -115,7 +116,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 type service struct {
 	cfg     server.Config
 	closers []func()
-	metrics *server.Metrics       // counts the cache's events and the Admin API's calls too
+	metrics *metrics.Metrics      // counts the cache's events and the Admin API's calls too
 	rdb     redis.UniversalClient // REDIS_URL's client, shared by the cache and the rate limits; nil without
 }
 
@@ -127,7 +128,7 @@ func (s *service) close() {
 
 // newService wires the server for the mode in chose.
 func newService(ctx context.Context, in serveInputs, limits *server.Limits, logger *slog.Logger, configShop *delivery.Shop) (*service, error) {
-	svc := &service{metrics: server.NewMetrics()}
+	svc := &service{metrics: metrics.New()}
 	if !in.mode.shopify() {
 		// The demo serves its shop through the store, so that settings saved
 		// in /admin take effect on / and /proxy at once; until something is

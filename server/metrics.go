@@ -8,14 +8,6 @@ import (
 	"github.com/leadtime-app/leadtime/metrics"
 )
 
-// Metrics are the service's Prometheus metrics (package metrics). The
-// alias keeps the name that the root package's serve.go uses.
-type Metrics = metrics.Metrics
-
-// NewMetrics returns new metrics for one server: metrics.New, under the
-// name that serve.go calls.
-func NewMetrics() *Metrics { return metrics.New() }
-
 // knowRoutes tells m the routes of r, so that requests find their series.
 func knowRoutes(m *metrics.Metrics, routes gin.RoutesInfo) {
 	out := make([]metrics.Route, len(routes))

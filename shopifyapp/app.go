@@ -343,12 +343,3 @@ var discard = slog.New(slog.DiscardHandler)
 // keys its answers under it, and the app retires it when the shop's
 // products or settings change.
 func AnswersOf(shop string) string { return "answers:" + shop }
-
-// truncate shortens s for a log or a record: it may come from anyone.
-func truncate(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
-}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadtime-app/leadtime/delivery"
 	"github.com/leadtime-app/leadtime/health"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 )
@@ -82,7 +83,7 @@ func (a *App) recordOpenOrder(ctx context.Context, shop string, o *orderPayload,
 		return nil
 	}
 	rec, err := health.EncodeOpenOrder(&health.OpenOrder{
-		OrderID: o.ID, Name: truncate(o.Name), CreatedAt: o.CreatedAt,
+		OrderID: o.ID, Name: echo.Short(o.Name), CreatedAt: o.CreatedAt,
 		Ships:    health.Window{Earliest: answer.Ships.Earliest, Latest: answer.Ships.Latest},
 		Delivery: health.Window{Earliest: answer.Delivery.Earliest, Latest: answer.Delivery.Latest},
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/leadtime-app/leadtime/cache"
 	"github.com/leadtime-app/leadtime/catalog"
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/internal/echo"
 	"github.com/leadtime-app/leadtime/promise"
 	"github.com/leadtime-app/leadtime/shopify"
 )
@@ -59,7 +60,7 @@ var topicHandlers = map[string]func(a *App, ctx context.Context, shop string, bo
 func (a *App) HandleWebhook(ctx context.Context, topic, shop string, body []byte) error {
 	handle, ok := topicHandlers[topic]
 	if !ok {
-		return fmt.Errorf("webhook topic %q: %w", truncate(topic), ErrUnknownTopic)
+		return fmt.Errorf("webhook topic %q: %w", echo.Short(topic), ErrUnknownTopic)
 	}
 	return handle(a, ctx, shop, body)
 }
