@@ -197,8 +197,11 @@ func (s *Server) router() *gin.Engine {
 		WriteError(c, fmt.Errorf("%s %s: %w", c.Request.Method, c.Request.URL.Path, ErrMethodNotAllowed))
 	})
 
-	r.GET("/healthz", s.handleHealthz())
-	r.GET("/readyz", s.handleReadyz())
+	// Load balancers and uptime checks probe with HEAD as often as GET.
+	for _, probe := range []func(string, ...gin.HandlerFunc) gin.IRoutes{r.GET, r.HEAD} {
+		probe("/healthz", s.handleHealthz())
+		probe("/readyz", s.handleReadyz())
+	}
 	r.GET("/metrics", s.metricsAuth(), metricsHandler(s.metrics))
 
 	// Installing the app (OAuth) and Shopify's webhooks.

@@ -186,6 +186,24 @@ func TestHealthz(t *testing.T) {
 	}
 }
 
+// TestProbesAnswerHEAD: load balancers and uptime monitors probe with HEAD;
+// both probes answer it as they answer GET (a real server then sends no
+// body).
+func TestProbesAnswerHEAD(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		get := f.do(t, http.MethodGet, path, nil, nil)
+		head := f.do(t, http.MethodHead, path, nil, nil)
+		if head.Code != http.StatusOK || head.Code != get.Code {
+			t.Errorf("HEAD %s: status = %d, want %d as GET", path, head.Code, get.Code)
+		}
+		if got, want := head.Header().Get("Cache-Control"), get.Header().Get("Cache-Control"); got != want {
+			t.Errorf("HEAD %s: Cache-Control = %q, want %q as GET", path, got, want)
+		}
+	}
+}
+
 // blockingProducts holds every product load until release is closed, so
 // that a test has a request in flight for as long as it wants.
 type blockingProducts struct {
