@@ -339,6 +339,12 @@ func TestFakeAnswersHaveShopifyShapes(t *testing.T) {
 		{"bulk orders again (in progress)", mutationBulkRunQuery, map[string]any{"query": strings.Replace(queryBulkOrders, bulkSince, "2026-11-01", 1)}},
 		{"unknown bulk operation", queryBulkOperation, map[string]any{"id": GID("BulkOperation", 999999)}},
 		{"order fulfillment lines", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 52)}},
+		{"order fulfillment lines and events", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 55)}},
+		{"fulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", 5500)}},
+		{"fulfillment delivered, no events", queryFulfillment, map[string]any{"id": GID("Fulfillment", 5100)}},
+		{"unknown fulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", 9)}},
+		{"fulfillment delivery", queryFulfillmentDelivery, map[string]any{"id": GID("Fulfillment", 5500)}},
+		{"unknown fulfillment delivery", queryFulfillmentDelivery, map[string]any{"id": GID("Fulfillment", 9)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
