@@ -91,6 +91,9 @@ func TestFulfillmentEventWebhook(t *testing.T) {
 			var want []byte
 			for i, s := range tc.after {
 				e.hook(t, s.topic, s.body(e, created))
+				if open, err := e.store.OpenOrders(t.Context(), e2eShop); i == 0 && (err != nil || len(open) != 0) {
+					t.Errorf("after %s: %d orders at risk (%v), want none: the order is fulfilled", s.topic, len(open), err)
+				}
 				recs := storedFulfillments(t, e)
 				if want == nil && (len(recs) == 0 || !bytes.Contains(recs[0], []byte("delivered_on"))) {
 					continue // not delivered yet: the in-transit event changes nothing

@@ -35,7 +35,8 @@ const queryFulfillmentDelivery = `query LeadtimeFulfillmentDelivery($id: ID!) {
 // for a fulfilment event that may come before the fulfilment was recorded.
 // 100 lines (4 points each) keep it at 428 points, under half of
 // Shopify's 1,000, as it runs once per delivered parcel; more lines than
-// that in one fulfilment are not measured by this path.
+// that in one fulfilment are left to the fulfilment webhooks, whose
+// payload carries every line (MoreLines).
 const queryFulfillment = `query LeadtimeFulfillment($id: ID!) {
   fulfillment(id: $id) {
     id
@@ -45,6 +46,7 @@ const queryFulfillment = `query LeadtimeFulfillment($id: ID!) {
     ` + fulfillmentEventsSelection + `
     fulfillmentLineItems(first: 100) {
       nodes { lineItem { id product { id } variant { id } } }
+      pageInfo { hasNextPage }
     }
     order {
       id
@@ -121,6 +123,9 @@ type FulfillmentFacts struct {
 	Order OrderFacts
 	// Lines are the order lines the fulfilment covered, in its order.
 	Lines []BackfillLine
+	// MoreLines says the fulfilment covered more lines than Lines: more
+	// than one query reads.
+	MoreLines bool
 }
 
 // Fulfillment returns fulfilment id with its order's facts, or nil, nil
@@ -145,6 +150,9 @@ func (c *Client) Fulfillment(ctx context.Context, id int64) (*FulfillmentFacts, 
 						} `json:"variant"`
 					} `json:"lineItem"`
 				} `json:"nodes"`
+				PageInfo struct {
+					HasNextPage bool `json:"hasNextPage"`
+				} `json:"pageInfo"`
 			} `json:"fulfillmentLineItems"`
 			Order *struct {
 				ID              string          `json:"id"`
@@ -181,7 +189,7 @@ func (c *Client) Fulfillment(ctx context.Context, id int64) (*FulfillmentFacts, 
 	if err != nil {
 		return nil, bad(fmt.Errorf("order createdAt %q", f.Order.CreatedAt))
 	}
-	out := &FulfillmentFacts{BackfillFulfillment: bf, Order: OrderFacts{ID: orderID, CreatedAt: created}}
+	out := &FulfillmentFacts{BackfillFulfillment: bf, Order: OrderFacts{ID: orderID, CreatedAt: created}, MoreLines: f.Lines.PageInfo.HasNextPage}
 	if f.Order.ShippingAddress != nil {
 		out.Order.Country = f.Order.ShippingAddress.Country
 	}

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/leadtime-app/leadtime/shopify/shopifytest"
 )
 
 // TestDeliveryOf: deliveredAt wins; without it, the earliest DELIVERED
@@ -76,6 +78,16 @@ func TestFulfillment(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("Fulfillment(%d) = %+v, %v; want %+v", tc.id, got, err, tc.want)
 		}
+	}
+	// A fulfilment of more lines than one query reads says so.
+	big := shopifytest.Order{ID: 56, CreatedAt: utc("2026-11-27T08:00:00Z"),
+		Fulfillments: []shopifytest.Fulfillment{{ID: 5600, CreatedAt: utc("2026-11-28T08:00:00Z")}}}
+	for i := range 101 {
+		big.Lines = append(big.Lines, shopifytest.OrderLine{ID: int64(5600 + i), ProductID: 1001, VariantID: 2001, Quantity: 1})
+	}
+	srv.AddOrder(testShop, big)
+	if got, err := c.Fulfillment(ctx, 5600); err != nil || got == nil || len(got.Lines) != 100 || len(got.LineIDs) != 100 || !got.MoreLines {
+		t.Errorf("Fulfillment(5600) of 101 lines = %+v, %v; want 100 lines and MoreLines", got, err)
 	}
 	for _, tc := range []struct {
 		id    int64

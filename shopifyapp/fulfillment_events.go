@@ -23,7 +23,8 @@ import (
 //
 // An event that comes before its fulfilment was recorded loses nothing:
 // the fulfilment is read whole from the Admin API and recorded then,
-// exactly as the backfill would record it. An event of a fulfilment that
+// exactly as the backfill would record it (one of more than 100 lines is
+// left to its own webhooks, which carry every line). An event of a fulfilment that
 // records nothing (no promise, cancelled, lines the promise does not name)
 // records nothing either.
 
@@ -67,6 +68,19 @@ func (a *App) onFulfillmentEvent(ctx context.Context, shop string, body []byte) 
 	}
 	if facts == nil || !facts.Shipped() {
 		return nil // deleted since, or cancelled: nothing to measure
+	}
+	if facts.MoreLines {
+		// Recorded from its own webhooks, whose payload has every line
+		// and which read this delivery back (withAdminDelivery).
+		a.log().InfoContext(ctx, "fulfilment of more lines than one query reads: its delivery is left to the fulfilment webhooks", "shop", shop, "fulfillment", facts.ID)
+		return nil
+	}
+	// Proof of a fulfilment takes the order off the orders at risk, as
+	// fulfillments/create does, should that webhook never come.
+	if st, ok := a.openOrderStore(); ok {
+		if err := st.DeleteOpenOrder(ctx, shop, facts.Order.ID); err != nil {
+			return transient(err)
+		}
 	}
 	if facts.DeliveredAt == nil {
 		// Shopify posted the event before its API shows it.
