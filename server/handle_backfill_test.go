@@ -25,10 +25,12 @@ func at(s string) time.Time {
 
 func atPtr(s string) *time.Time { t := at(s); return &t }
 
-// backfillShopOrders are two orders placed through orders/create (so they
-// carry a frozen promise) and fulfilled later: one in two parcels, the
-// second delivered; one in one parcel, shipped 23:30 UTC, which is the
-// next day in Stockholm, and delivered.
+// backfillShopOrders are three orders placed through orders/create (so
+// they carry a frozen promise) and fulfilled later: one in two parcels,
+// the second delivered; one in one parcel, shipped 23:30 UTC, which is the
+// next day in Stockholm, and delivered; one whose delivery only a
+// DELIVERED event reports (deliveredAt stays null), at 23:30 UTC, the
+// next day in Stockholm too.
 var backfillShopOrders = []shopifytest.Order{
 	{ID: 7001, CreatedAt: at("2026-11-23T08:00:00Z"), Country: "SE",
 		Lines: []shopifytest.OrderLine{
@@ -43,6 +45,14 @@ var backfillShopOrders = []shopifytest.Order{
 		Lines: []shopifytest.OrderLine{{ID: 70021, ProductID: sweaterID, VariantID: sweaterVariant, Quantity: 1}},
 		Fulfillments: []shopifytest.Fulfillment{
 			{ID: 80021, CreatedAt: at("2026-12-01T23:30:00Z"), DeliveredAt: atPtr("2026-12-03T12:00:00Z")},
+		}},
+	{ID: 7004, CreatedAt: at("2026-11-25T09:00:00Z"), Country: "SE",
+		Lines: []shopifytest.OrderLine{{ID: 70041, ProductID: towelID, VariantID: towelVariant, Quantity: 1}},
+		Fulfillments: []shopifytest.Fulfillment{
+			{ID: 80041, CreatedAt: at("2026-11-27T10:00:00Z"), Events: []shopifytest.FulfillmentEvent{
+				{ID: 900411, Status: "IN_TRANSIT", HappenedAt: at("2026-11-28T08:00:00Z")},
+				{ID: 900412, Status: "DELIVERED", HappenedAt: at("2026-11-30T23:30:00Z"), CreatedAt: at("2026-12-02T09:00:00Z")},
+			}},
 		}},
 }
 
@@ -94,14 +104,18 @@ func (e *e2e) hook(t *testing.T, topic string, body []byte) {
 }
 
 // sendFulfillmentWebhooks sends fulfillments/create for every fulfilment,
-// and fulfillments/update for the delivered ones, as Shopify does.
+// fulfillments/update for the delivered or tracked ones, and
+// fulfillment_events/create for every event, as Shopify does.
 func sendFulfillmentWebhooks(t *testing.T, e *e2e) {
 	t.Helper()
 	for _, o := range append(slices.Clone(backfillShopOrders), preInstallOrder) {
 		for _, f := range o.Fulfillments {
 			e.hook(t, "fulfillments/create", e.fake.FulfillmentWebhook(e2eShop, f.ID))
-			if f.DeliveredAt != nil {
+			if f.DeliveredAt != nil || len(f.Events) > 0 {
 				e.hook(t, "fulfillments/update", e.fake.FulfillmentWebhook(e2eShop, f.ID))
+			}
+			for _, ev := range f.Events {
+				e.hook(t, "fulfillment_events/create", e.fake.FulfillmentEventWebhook(e2eShop, ev.ID))
 			}
 		}
 	}
@@ -119,8 +133,19 @@ func TestBackfillMatchesWebhooks(t *testing.T) {
 	placeBackfillOrders(t, byWebhooks)
 	sendFulfillmentWebhooks(t, byWebhooks)
 	want := storedFulfillments(t, byWebhooks)
-	if len(want) != 4 {
-		t.Fatalf("the webhooks recorded %d fulfilments, want 4", len(want))
+	if len(want) != 5 {
+		t.Fatalf("the webhooks recorded %d fulfilments, want 5", len(want))
+	}
+	// The DELIVERED event's 23:30 UTC on Mon 30 Nov is Tue 1 Dec in
+	// Stockholm, on both paths (compared byte for byte below).
+	for _, rec := range want {
+		lines, err := health.DecodeFulfillment(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := lines[0]; l.FulfillmentID == 80041 && (l.DeliveredOn == nil || l.DeliveredOn.String() != "2026-12-01") {
+			t.Errorf("fulfilment 80041 delivered %v, want 2026-12-01 (its DELIVERED event, in Stockholm)", l.DeliveredOn)
+		}
 	}
 
 	e := newE2E(t)

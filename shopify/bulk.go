@@ -23,6 +23,10 @@ import (
 // Which lines a fulfilment covered is then known without asking when the
 // order has one shipped fulfilment and nothing left unfulfilled (it
 // covered every line); otherwise one small query per such order asks.
+// That query also reads the fulfilments' events, which the bulk query
+// cannot (a connection in a list): it is asked too for an order with a
+// fulfilment Shopify displays as DELIVERED without a deliveredAt, whose
+// delivery is then a DELIVERED event's (deliveryOf).
 
 // ErrBulkInProgress is a bulk operation refused because the shop's
 // previous one is still running (OPERATION_IN_PROGRESS). It matches
@@ -45,7 +49,7 @@ const queryBulkOrders = `query LeadtimeBulkOrders {
         createdAt
         promise: metafield(namespace: "leadtime", key: "promise") { value }
         shippingAddress { countryCodeV2 }
-        fulfillments { id createdAt deliveredAt status }
+        fulfillments { id createdAt deliveredAt status displayStatus }
         lineItems {
           edges {
             node {
@@ -85,13 +89,15 @@ const queryBulkOperation = `query LeadtimeBulkOperation($id: ID!) {
 `
 
 // queryOrderFulfillmentLines reads which lines each fulfilment of an order
-// covered: 250 lines is Shopify's largest page, and more lines than that
-// in one fulfilment are not measured.
+// covered, and its delivery: 250 lines is Shopify's largest page, and more
+// lines than that in one fulfilment are not measured.
 const queryOrderFulfillmentLines = `query LeadtimeOrderFulfillmentLines($id: ID!) {
   order(id: $id) {
     id
     fulfillments(first: 50) {
       id
+      deliveredAt
+      ` + fulfillmentEventsSelection + `
       fulfillmentLineItems(first: 250) { nodes { lineItem { id } } }
     }
   }
@@ -135,6 +141,9 @@ type BackfillFulfillment struct {
 	DeliveredAt *time.Time
 	Status      string // SUCCESS, CANCELLED, ERROR, FAILURE (pending ones are not fulfilments yet)
 	LineIDs     []int64
+	// deliveryUnknown marks a fulfilment of the bulk file displayed as
+	// DELIVERED without a deliveredAt: its events are to be read.
+	deliveryUnknown bool
 }
 
 // Shipped reports whether the fulfilment shipped (not cancelled or failed).
@@ -267,10 +276,11 @@ type bulkLine struct {
 		Country string `json:"countryCodeV2"`
 	} `json:"shippingAddress"`
 	Fulfillments []struct {
-		ID          string  `json:"id"`
-		CreatedAt   string  `json:"createdAt"`
-		DeliveredAt *string `json:"deliveredAt"`
-		Status      string  `json:"status"`
+		ID            string  `json:"id"`
+		CreatedAt     string  `json:"createdAt"`
+		DeliveredAt   *string `json:"deliveredAt"`
+		Status        string  `json:"status"`
+		DisplayStatus *string `json:"displayStatus"`
 	} `json:"fulfillments"`
 	Unfulfilled int `json:"unfulfilledQuantity"`
 	Product     *struct {
@@ -351,6 +361,7 @@ func bulkOrder(l *bulkLine) (BackfillOrder, error) {
 		if err != nil {
 			return BackfillOrder{}, fmt.Errorf("order %d: %v", id, err)
 		}
+		bf.deliveryUnknown = bf.DeliveredAt == nil && f.DisplayStatus != nil && *f.DisplayStatus == "DELIVERED"
 		o.Fulfillments = append(o.Fulfillments, bf)
 	}
 	return o, nil
@@ -403,23 +414,26 @@ func shippedFulfillments(o *BackfillOrder) []*BackfillFulfillment {
 }
 
 // needsFulfillmentLines reports whether an order has a shipped fulfilment
-// whose lines the JSONL could not tell.
+// whose lines, or whose delivery, the JSONL could not tell.
 func needsFulfillmentLines(o *BackfillOrder) bool {
 	for _, f := range shippedFulfillments(o) {
-		if len(f.LineIDs) == 0 {
+		if len(f.LineIDs) == 0 || f.deliveryUnknown {
 			return true
 		}
 	}
 	return false
 }
 
-// fulfillmentLines asks which lines each of o's fulfilments covered.
+// fulfillmentLines asks which lines each of o's fulfilments covered, and
+// when those without a deliveredAt in the file were delivered.
 func (c *Client) fulfillmentLines(ctx context.Context, o *BackfillOrder) error {
 	var data struct {
 		Order *struct {
 			Fulfillments []struct {
-				ID    string `json:"id"`
-				Lines struct {
+				ID          string            `json:"id"`
+				DeliveredAt *string           `json:"deliveredAt"`
+				Events      fulfillmentEvents `json:"events"`
+				Lines       struct {
 					Nodes []struct {
 						LineItem *struct {
 							ID string `json:"id"`
@@ -436,11 +450,17 @@ func (c *Client) fulfillmentLines(ctx context.Context, o *BackfillOrder) error {
 		return nil // deleted since the bulk query ran
 	}
 	lines := map[int64][]int64{}
+	delivered := map[int64]*time.Time{}
 	for _, f := range data.Order.Fulfillments {
 		id, ok := ParseGID(f.ID, "Fulfillment")
 		if !ok {
 			continue
 		}
+		at, err := deliveryOf(f.DeliveredAt, f.Events)
+		if err != nil {
+			return fmt.Errorf("%w (LeadtimeOrderFulfillmentLines): fulfillment %d %v", ErrQuery, id, err)
+		}
+		delivered[id] = at
 		for _, n := range f.Lines.Nodes {
 			if n.LineItem == nil {
 				continue
@@ -451,7 +471,12 @@ func (c *Client) fulfillmentLines(ctx context.Context, o *BackfillOrder) error {
 		}
 	}
 	for i := range o.Fulfillments {
-		o.Fulfillments[i].LineIDs = lines[o.Fulfillments[i].ID]
+		f := &o.Fulfillments[i]
+		f.LineIDs = lines[f.ID]
+		if f.DeliveredAt == nil {
+			f.DeliveredAt = delivered[f.ID]
+		}
+		f.deliveryUnknown = false
 	}
 	return nil
 }

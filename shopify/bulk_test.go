@@ -59,6 +59,14 @@ var backfillOrders = []shopifytest.Order{
 	{ID: 54, CreatedAt: utc("2026-11-25T08:00:00Z"),
 		Lines:        []shopifytest.OrderLine{{ID: 540, ProductID: 7777, VariantID: 8888, Quantity: 1}},
 		Fulfillments: []shopifytest.Fulfillment{{ID: 5400, CreatedAt: utc("2026-11-26T08:00:00Z"), Status: "CANCELLED"}}},
+	// One fulfilment of every line, delivered by a DELIVERED event
+	// without a deliveredAt: its delivery is asked for.
+	{ID: 55, CreatedAt: utc("2026-11-27T08:00:00Z"), Country: "SE",
+		Lines: []shopifytest.OrderLine{{ID: 550, ProductID: 1001, VariantID: 2001, Quantity: 1}},
+		Fulfillments: []shopifytest.Fulfillment{{ID: 5500, CreatedAt: utc("2026-11-28T08:00:00Z"), Events: []shopifytest.FulfillmentEvent{
+			{ID: 55001, Status: "IN_TRANSIT", HappenedAt: utc("2026-11-28T18:00:00Z")},
+			{ID: 55002, Status: "DELIVERED", HappenedAt: utc("2026-11-30T23:30:00Z"), CreatedAt: utc("2026-12-01T07:00:00Z")},
+		}}}},
 }
 
 // TestOrdersBackfill runs the whole backfill against the fake: start,
@@ -92,8 +100,8 @@ func TestOrdersBackfill(t *testing.T) {
 	}
 	srv.FinishBulkOperations(testShop)
 	op, err = c.BulkOperation(ctx, id)
-	if err != nil || op.Status != "COMPLETED" || op.URL == "" || op.ObjectCount != 4+7 {
-		t.Fatalf("BulkOperation(%s) after finishing = %+v, %v; want COMPLETED, a URL and 11 objects (4 orders, 7 lines)", id, op, err)
+	if err != nil || op.Status != "COMPLETED" || op.URL == "" || op.ObjectCount != 5+8 {
+		t.Fatalf("BulkOperation(%s) after finishing = %+v, %v; want COMPLETED, a URL and 13 objects (5 orders, 8 lines)", id, op, err)
 	}
 	if unknown, err := c.BulkOperation(ctx, GID("BulkOperation", 999999)); unknown != nil || err != nil {
 		t.Errorf("BulkOperation(unknown) = %+v, %v; want nil, nil", unknown, err)
@@ -104,8 +112,8 @@ func TestOrdersBackfill(t *testing.T) {
 	if err != nil {
 		t.Fatalf("OrdersBackfill: %v", err)
 	}
-	if n := srv.Calls() - calls; n != 2 {
-		t.Errorf("OrdersBackfill made %d Admin API calls, want 2 (orders 52 and 53; 51's lines are in the file, 54 shipped nothing)", n)
+	if n := srv.Calls() - calls; n != 3 {
+		t.Errorf("OrdersBackfill made %d Admin API calls, want 3 (orders 52 and 53, and 55's delivery; 51's lines and delivery are in the file, 54 shipped nothing)", n)
 	}
 	want := []BackfillOrder{
 		{ID: 51, CreatedAt: utc("2026-10-31T23:30:00Z"), Promise: []byte(promise), Country: "SE",
@@ -123,6 +131,9 @@ func TestOrdersBackfill(t *testing.T) {
 		{ID: 54, CreatedAt: utc("2026-11-25T08:00:00Z"),
 			Lines:        []BackfillLine{{540, 7777, 8888}},
 			Fulfillments: []BackfillFulfillment{{ID: 5400, CreatedAt: utc("2026-11-26T08:00:00Z"), Status: "CANCELLED"}}},
+		{ID: 55, CreatedAt: utc("2026-11-27T08:00:00Z"), Country: "SE",
+			Lines:        []BackfillLine{{550, 1001, 2001}},
+			Fulfillments: []BackfillFulfillment{{ID: 5500, CreatedAt: utc("2026-11-28T08:00:00Z"), DeliveredAt: ptime("2026-11-30T23:30:00Z"), Status: "SUCCESS", LineIDs: []int64{550}}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("OrdersBackfill =\n%+v\nwant\n%+v", got, want)
@@ -146,7 +157,7 @@ func TestBulkQueryAccepted(t *testing.T) {
 	}
 	// A connection inside a list is what Shopify refuses, and why the
 	// lines of a fulfilment are asked for separately.
-	bad := strings.Replace(q, "fulfillments { id createdAt deliveredAt status }",
+	bad := strings.Replace(q, "fulfillments { id createdAt deliveredAt status displayStatus }",
 		"fulfillments { id fulfillmentLineItems { edges { node { id } } } }", 1)
 	srv.FinishBulkOperations(testShop)
 	resp = rawGraphQL(t, srv, mutationBulkRunQuery, map[string]any{"query": bad})

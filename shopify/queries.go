@@ -293,12 +293,14 @@ var documents = map[string]string{
 	"MutationMetafieldDefinitions": mutationMetafieldDefinitions,
 	"MutationMetafieldDefinition":  mutationMetafieldDefinition,
 	"MutationMetafieldsSet":        mutationMetafieldsSet,
-	// in order.go, bulk.go and delivery_customization.go
+	// in order.go, bulk.go, fulfillment.go and delivery_customization.go
 	"QueryOrderPromise":                   queryOrderPromise,
 	"QueryBulkOrders":                     queryBulkOrders,
 	"MutationBulkRunQuery":                mutationBulkRunQuery,
 	"QueryBulkOperation":                  queryBulkOperation,
 	"QueryOrderFulfillmentLines":          queryOrderFulfillmentLines,
+	"QueryFulfillmentDelivery":            queryFulfillmentDelivery,
+	"QueryFulfillment":                    queryFulfillment,
 	"QueryDeliveryCustomizations":         queryDeliveryCustomizations,
 	"MutationDeliveryCustomizationCreate": mutationDeliveryCustomizationCreate,
 }

@@ -245,6 +245,10 @@ func TestQueryCosts(t *testing.T) {
 		{"LeadtimeProductByHandleLean", queryProductByHandleLean, map[string]any{"handle": "wool-sweater"}, 68},
 		{"LeadtimeProductVariants of 3", queryProductVariants, map[string]any{"id": GID("Product", 1001), "first": 3, "after": "c9"}, 1 + 2 + 3*6},
 		{"LeadtimeProductVariants of 90", queryProductVariants, map[string]any{"id": GID("Product", 1001), "first": 90, "after": "c9"}, 1 + 2 + 90*6},
+		// Fulfilment reads (fulfillment.go, bulk.go): 20 events of 1 point.
+		{"LeadtimeFulfillmentDelivery", queryFulfillmentDelivery, map[string]any{"id": GID("Fulfillment", 5500)}, 1 + 2 + 20},
+		{"LeadtimeFulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", 5500)}, 1 + (2 + 20) + (2 + 100*4) + 3},
+		{"LeadtimeOrderFulfillmentLines", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 55)}, 1 + 1 + (2 + 20) + (2 + 250*2)},
 	} {
 		if got := cost(tc.doc, tc.vars); got != tc.want {
 			t.Errorf("%s costs %d, want %d", tc.name, got, tc.want)
@@ -339,6 +343,12 @@ func TestFakeAnswersHaveShopifyShapes(t *testing.T) {
 		{"bulk orders again (in progress)", mutationBulkRunQuery, map[string]any{"query": strings.Replace(queryBulkOrders, bulkSince, "2026-11-01", 1)}},
 		{"unknown bulk operation", queryBulkOperation, map[string]any{"id": GID("BulkOperation", 999999)}},
 		{"order fulfillment lines", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 52)}},
+		{"order fulfillment lines and events", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 55)}},
+		{"fulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", 5500)}},
+		{"fulfillment delivered, no events", queryFulfillment, map[string]any{"id": GID("Fulfillment", 5100)}},
+		{"unknown fulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", 9)}},
+		{"fulfillment delivery", queryFulfillmentDelivery, map[string]any{"id": GID("Fulfillment", 5500)}},
+		{"unknown fulfillment delivery", queryFulfillmentDelivery, map[string]any{"id": GID("Fulfillment", 9)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -154,6 +154,9 @@ func (a *App) onFulfillment(ctx context.Context, shop string, body []byte) error
 	if err != nil || p == nil {
 		return err
 	}
+	if err := a.withAdminDelivery(ctx, client, sh); err != nil {
+		return err
+	}
 	lines := fulfillmentRecords(sh, p, reconstructed, compiled.Location())
 	if len(lines) == 0 {
 		return nil

@@ -50,6 +50,9 @@ var topicHandlers = map[string]func(a *App, ctx context.Context, shop string, bo
 	"shop/redact":             (*App).onShopRedact,
 	"customers/data_request":  (*App).noCustomerData,
 	"customers/redact":        (*App).noCustomerData,
+
+	// A DELIVERED event dates a delivery (fulfillment_events.go).
+	"fulfillment_events/create": (*App).onFulfillmentEvent,
 }
 
 // HandleWebhook does what a webhook of topic says for shop. The caller has

@@ -40,6 +40,8 @@ type Fulfillment struct {
 	Status string
 	// LineIDs are the order lines shipped; empty means every line.
 	LineIDs []int64
+	// Events are the fulfilment's tracking events (fulfillment_events.go).
+	Events []FulfillmentEvent
 }
 
 // storedOrder is an order with what the fake derives from it.
@@ -81,6 +83,7 @@ func cloneOrder(o Order) Order {
 	for i := range o.Fulfillments {
 		f := &o.Fulfillments[i]
 		f.LineIDs = slices.Clone(f.LineIDs)
+		f.Events = slices.Clone(f.Events)
 		if f.Status == "" {
 			f.Status = "SUCCESS"
 		}
@@ -121,7 +124,8 @@ func (st *shopState) findFulfillment(id int64) (*storedOrder, *Fulfillment) {
 // FulfillmentWebhook returns the body Shopify posts for fulfillments/create
 // and fulfillments/update (REST JSON) of a fulfillment added with AddOrder.
 // A delivered fulfillment has shipment_status "delivered" and was last
-// updated when delivered.
+// updated when delivered; one with events has its latest event's status
+// and was last updated when that event was created.
 func (s *Server) FulfillmentWebhook(domain string, fulfillmentID int64) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -129,11 +133,7 @@ func (s *Server) FulfillmentWebhook(domain string, fulfillmentID int64) []byte {
 	if f == nil {
 		panic(fmt.Sprintf("shopifytest: shop %q has no fulfillment %d (AddOrder first)", domain, fulfillmentID))
 	}
-	updated := f.CreatedAt
-	var shipment any
-	if f.DeliveredAt != nil {
-		updated, shipment = *f.DeliveredAt, "delivered"
-	}
+	updated, shipment := shipmentStatus(*f)
 	lines := []map[string]any{}
 	for _, l := range fulfilledLines(o, *f) {
 		lines = append(lines, map[string]any{"id": l.ID, "product_id": l.ProductID, "variant_id": l.VariantID, "quantity": l.Quantity})
@@ -241,6 +241,8 @@ func (ec *execution) fulfillment(o *storedOrder, f Fulfillment) object {
 		"deliveredAt":   delivered,
 		"status":        f.Status,
 		"displayStatus": displayStatus(f),
+		"order":         resolver(func(map[string]any) (any, error) { return ec.orderObj(o), nil }),
+		"events":        resolver(func(args map[string]any) (any, error) { return ec.fulfillmentEvents(f, args) }),
 		"fulfillmentLineItems": resolver(func(args map[string]any) (any, error) {
 			lines := fulfilledLines(o, f)
 			items := make([]any, len(lines))
@@ -264,6 +266,12 @@ func displayStatus(f Fulfillment) string {
 		return "FAILURE"
 	case f.DeliveredAt != nil:
 		return "DELIVERED"
+	}
+	if e := latestEvent(f); e != nil {
+		switch e.Status {
+		case "DELIVERED", "IN_TRANSIT":
+			return e.Status
+		}
 	}
 	return "FULFILLED"
 }

@@ -158,6 +158,19 @@ func (queryRoot) field(ec *execution, name string, args map[string]any) (any, er
 			"id": id, "name": "#" + strconv.FormatInt(num, 10), "createdAt": dateTime(ec.srv.now()),
 			"shippingAddress": nil, "metafield": ec.metafield(id), "fulfillments": []any{},
 		}}, nil
+	case "fulfillment":
+		if err := ec.need(name, "read_orders", "read_marketplace_orders"); err != nil {
+			return nil, err
+		}
+		id, _ := args["id"].(string)
+		res, num, ok := parseGID(id)
+		if !ok || res != "Fulfillment" {
+			return nil, nil
+		}
+		if o, f := st.findFulfillment(num); f != nil {
+			return ec.fulfillment(o, *f), nil
+		}
+		return nil, nil
 	case "orders":
 		if err := ec.need(name, "read_orders", "read_marketplace_orders"); err != nil {
 			return nil, err
