@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
-		return runServe(ctx, args, getenv, stdout, stderr)
+		return runServe(ctx, args, getenv, time.Now, stdout, stderr)
 	case "quote":
 		return runQuote(ctx, args, stdout, stderr)
 	case "check":

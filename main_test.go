@@ -68,6 +68,13 @@ func startServe(t *testing.T, ctx context.Context, args []string, env map[string
 // startServeLine is startServe that also returns the whole line printed.
 func startServeLine(t *testing.T, ctx context.Context, args []string, env map[string]string) (line, base, shop string, done <-chan error) {
 	t.Helper()
+	return startServeAt(t, ctx, nil, args, env)
+}
+
+// startServeAt is startServeLine with the service's clock: nil runs the
+// whole program (run, on the wall clock), a clock runs runServe on it.
+func startServeAt(t *testing.T, ctx context.Context, now func() time.Time, args []string, env map[string]string) (line, base, shop string, done <-chan error) {
+	t.Helper()
 	if _, ok := env["DATA_DIR"]; !ok {
 		env["DATA_DIR"] = t.TempDir() // the demo's store: never the repository's ./data
 	}
@@ -75,7 +82,12 @@ func startServeLine(t *testing.T, ctx context.Context, args []string, env map[st
 	stderr := &syncBuffer{}
 	errc := make(chan error, 1)
 	go func() {
-		err := run(ctx, append([]string{"serve"}, args...), envOf(env), stdoutW, stderr)
+		var err error
+		if now == nil {
+			err = run(ctx, append([]string{"serve"}, args...), envOf(env), stdoutW, stderr)
+		} else {
+			err = runServe(ctx, args, envOf(env), now, stdoutW, stderr)
+		}
 		stdoutW.Close()
 		errc <- err
 	}()

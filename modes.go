@@ -65,6 +65,8 @@ type serveInputs struct {
 	redisTimeout  time.Duration // REDIS_TIMEOUT: one bound for every Redis call; 0 keeps each one's default
 	dataDir       string        // the bbolt store without REDIS_URL (default ./data)
 	encryptionKey []byte        // LEADTIME_ENCRYPTION_KEY, parsed
+
+	now func() time.Time // the service's one clock: runServe's, else the wall clock
 }
 
 // serveInputsFrom decides the run mode from the --config flag's value and
@@ -73,8 +75,8 @@ type serveInputs struct {
 // mode chosen, or the server does not start.
 func serveInputsFrom(configPath string, getenv func(string) string) (serveInputs, error) {
 	in := serveInputs{
-		configPath: configPath,
-		shop:       getenv("SHOPIFY_SHOP"), token: getenv("SHOPIFY_ACCESS_TOKEN"),
+		configPath: configPath, now: time.Now,
+		shop: getenv("SHOPIFY_SHOP"), token: getenv("SHOPIFY_ACCESS_TOKEN"),
 		apiKey: getenv("SHOPIFY_API_KEY"), apiSecret: getenv("SHOPIFY_API_SECRET"),
 		appURL: getenv("APP_URL"), endpoint: getenv("LEADTIME_SHOPIFY_ENDPOINT"),
 		redisURL: getenv("REDIS_URL"), dataDir: getenv("DATA_DIR"),

@@ -39,7 +39,10 @@ import (
 //   - config: no Shopify credentials, the shop of --config (LEADTIME_CONFIG);
 //   - single shop: SHOPIFY_SHOP and SHOPIFY_ACCESS_TOKEN (a custom app);
 //   - app: SHOPIFY_API_KEY and SHOPIFY_API_SECRET, shops install by OAuth.
-func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+//
+// now is the service's one clock: every component that reads the time is
+// given it, so that nothing below main reads the wall clock for itself.
+func runServe(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	flags := newFlags("serve", stderr)
 	configPath := flags.String("config", getenv("LEADTIME_CONFIG"), "settings document to serve instead of the demo shop")
 	if err := flags.Parse(args); err != nil {
@@ -52,6 +55,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	in.now = now
 	configShop, source, err := loadServedShop(in.configPath, logger)
 	if err != nil {
 		return err
@@ -96,7 +100,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	srv := server.New(svc.cfg)
 	if svc.cfg.App != nil {
-		go refreshCheckoutFunctions(ctx, svc.cfg.App, time.Now, logger)
+		go refreshCheckoutFunctions(ctx, svc.cfg.App, in.now, logger)
 	}
 	backend := "bbolt under DATA_DIR"
 	if in.redisURL != "" {
@@ -137,11 +141,12 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 		if err != nil {
 			return nil, err
 		}
-		registry := &shops.Registry{Store: st, Static: promise.StaticShops{configShop.Domain(): configShop}, Shared: shared, Log: logger}
+		registry := &shops.Registry{Store: st, Static: promise.StaticShops{configShop.Domain(): configShop}, Shared: shared, Log: logger, Now: in.now}
 		svc.cfg = server.Config{
-			Engine:         &promise.Engine{Shops: registry, Products: promise.Catalog{}},
-			DefaultShop:    configShop.Domain(),
-			Demo:           true,
+			Engine:      &promise.Engine{Shops: registry, Products: promise.Catalog{}},
+			DefaultShop: configShop.Domain(),
+			Demo:        true,
+			Now:         in.now, WallClock: in.now,
 			Shared:         shared,
 			Settings:       registry,
 			Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
@@ -159,19 +164,20 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 	app := &shopifyapp.App{
 		APIKey: in.apiKey, APISecret: in.apiSecret, AppURL: in.appURL, Scopes: shopifyapp.Scopes,
 		Options: shopify.Options{Endpoint: in.endpoint, Logger: logger},
-		Store:   st, Shared: shared, Log: logger,
+		Store:   st, Shared: shared, Log: logger, Now: in.now,
 	}
 	svc.metrics.InstrumentShopify(&app.Options)
 	static := promise.StaticShops{}
 	if in.configPath != "" {
 		static[configShop.Domain()] = configShop // counts as installed; its catalog serves until it has a token
 	}
-	app.Shops = &shops.Registry{Store: st, Static: static, Shared: shared, Restore: app.RestoreSettings, Log: logger}
-	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: limits.ShopperLoads}
+	app.Shops = &shops.Registry{Store: st, Static: static, Shared: shared, Restore: app.RestoreSettings, Log: logger, Now: in.now}
+	app.Products = &catalog.Shopify{Cache: shared, Clients: app.Client, Log: logger, ShopperLoads: limits.ShopperLoads, Now: in.now}
 	app.Engine = &promise.Engine{Shops: app.Shops, Products: app.Products}
 	svc.cfg = server.Config{
 		Engine: app.Engine,
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: in.apiSecret,
+		Now: in.now, WallClock: in.now,
 		Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
 		RateLimitRedis: svc.rdb, RateLimitRedisTimeout: in.redisTimeout,
 	}
@@ -198,7 +204,7 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 // a throwaway store in a temporary directory, and says that settings saved
 // in /admin will not outlive the process.
 func openDemoStore(in serveInputs, logger *slog.Logger, svc *service) (*store.Bolt, error) {
-	opts := store.Options{EncryptionKey: in.encryptionKey}
+	opts := store.Options{EncryptionKey: in.encryptionKey, Now: in.now}
 	st, err := store.OpenBolt(filepath.Join(in.dataDir, store.BoltFileName), opts)
 	if err == nil {
 		svc.closers = append(svc.closers, func() { st.Close() })
@@ -222,7 +228,7 @@ func openDemoStore(in serveInputs, logger *slog.Logger, svc *service) (*store.Bo
 // for both when REDIS_URL is set (and svc.rdb for the rate limits), else
 // an in-process cache and bbolt under DATA_DIR.
 func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc *service) (*cache.Cache, shops.Store, error) {
-	opts := store.Options{EncryptionKey: in.encryptionKey}
+	opts := store.Options{EncryptionKey: in.encryptionKey, Now: in.now}
 	redisURL := in.redisURL
 	if redisURL == "" {
 		var st shops.Store
@@ -240,7 +246,7 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 			}
 			st = b
 		}
-		shared := cache.New(cache.Options{Logger: logger, OnEvent: svc.metrics.CacheEvent})
+		shared := cache.New(cache.Options{Logger: logger, OnEvent: svc.metrics.CacheEvent, Now: in.now})
 		svc.closers = append(svc.closers, shared.Close)
 		return shared, st, nil
 	}
@@ -261,7 +267,7 @@ func openBackends(ctx context.Context, in serveInputs, logger *slog.Logger, svc 
 		return nil, nil, err
 	}
 	svc.rdb = rdb
-	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: svc.metrics.CacheEvent, RedisTimeout: in.redisTimeout})
+	shared := cache.New(cache.Options{Redis: rdb, Logger: logger, OnEvent: svc.metrics.CacheEvent, RedisTimeout: in.redisTimeout, Now: in.now})
 	svc.closers = append(svc.closers, func() { st.Close() }, func() { rdb.Close() }, shared.Close)
 	return shared, st, nil
 }

@@ -294,3 +294,101 @@ func copyEnv(env map[string]string) map[string]string {
 	}
 	return out
 }
+
+// TestServeOneClock: the clock runServe is given is the one the whole
+// service reads: the storefront's answers are quoted at it and the store
+// stamps saves with it, in demo mode and with a config on Redis alike.
+func TestServeOneClock(t *testing.T) {
+	t.Parallel()
+	stockholm, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Saturday 28 Nov 2026, 09:15 in Stockholm: the wool sweater's
+	// worked example in the README.
+	at := time.Date(2026, 11, 28, 9, 15, 0, 0, stockholm)
+	now := func() time.Time { return at }
+	rs := redistest.Start(t)
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		product string
+	}{
+		{"demo on bbolt", nil, nil, "proxy/product?handle=wool-sweater"},
+		{"config on Redis", []string{"--config", filepath.Join("testdata", "acceptance", "shop.yaml")}, map[string]string{"REDIS_URL": rs.URL()}, "proxy/product?handle=stoneware-bowl"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"PORT": "0", "HOST": "127.0.0.1", "LOG_LEVEL": "error"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			_, base, _, done := startServeAt(t, ctx, now, tc.args, env)
+			defer stopServe(t, cancel, done)
+
+			var answer struct {
+				QuotedAt time.Time `json:"quoted_at"`
+			}
+			getJSON(t, base+tc.product, &answer)
+			if !answer.QuotedAt.Equal(at) {
+				t.Errorf("GET %s: quoted_at = %v, want the service's clock %v", tc.product, answer.QuotedAt, at)
+			}
+
+			doc, etag := getSettings(t, base)
+			putSettings(t, base, doc, etag)
+			var history struct {
+				Versions []struct {
+					SavedAt *time.Time `json:"saved_at"`
+					Current bool       `json:"current"`
+				} `json:"versions"`
+			}
+			getJSON(t, base+"admin/api/settings/history", &history)
+			var saved *time.Time
+			for _, v := range history.Versions {
+				if v.Current {
+					saved = v.SavedAt
+				}
+			}
+			if saved == nil || !saved.Equal(at) {
+				t.Errorf("the current version's saved_at = %v, want the service's clock %v (history %+v)", saved, at, history.Versions)
+			}
+		})
+	}
+}
+
+// getJSON decodes the 200 answer of GET target into v.
+func getJSON(t *testing.T, target string, v any) {
+	t.Helper()
+	resp, err := http.Get(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s = %d: %s", target, resp.StatusCode, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v\n%s", target, err, body)
+	}
+}
+
+// putSettings saves doc over the version etag names.
+func putSettings(t *testing.T, base string, doc map[string]any, etag string) {
+	t.Helper()
+	body, _ := json.Marshal(doc)
+	req, _ := http.NewRequest(http.MethodPut, base+"admin/api/settings", bytes.NewReader(body))
+	req.Header.Set("If-Match", etag)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		saved, _ := io.ReadAll(resp.Body)
+		t.Fatalf("PUT %sadmin/api/settings = %d: %s", base, resp.StatusCode, saved)
+	}
+}
