@@ -66,7 +66,7 @@ type serveInputs struct {
 	dataDir       string        // the bbolt store without REDIS_URL (default ./data)
 	encryptionKey []byte        // LEADTIME_ENCRYPTION_KEY, parsed
 
-	now func() time.Time // the service's one clock: runServe's, else the wall clock
+	now func() time.Time // the service's one clock (runServe's); newService takes nil as the wall clock
 }
 
 // serveInputsFrom decides the run mode from the --config flag's value and
@@ -75,8 +75,8 @@ type serveInputs struct {
 // mode chosen, or the server does not start.
 func serveInputsFrom(configPath string, getenv func(string) string) (serveInputs, error) {
 	in := serveInputs{
-		configPath: configPath, now: time.Now,
-		shop: getenv("SHOPIFY_SHOP"), token: getenv("SHOPIFY_ACCESS_TOKEN"),
+		configPath: configPath,
+		shop:       getenv("SHOPIFY_SHOP"), token: getenv("SHOPIFY_ACCESS_TOKEN"),
 		apiKey: getenv("SHOPIFY_API_KEY"), apiSecret: getenv("SHOPIFY_API_SECRET"),
 		appURL: getenv("APP_URL"), endpoint: getenv("LEADTIME_SHOPIFY_ENDPOINT"),
 		redisURL: getenv("REDIS_URL"), dataDir: getenv("DATA_DIR"),

@@ -133,6 +133,9 @@ func (s *service) close() {
 // newService wires the server for the mode in chose.
 func newService(ctx context.Context, in serveInputs, limits *server.Limits, logger *slog.Logger, configShop *delivery.Shop) (*service, error) {
 	svc := &service{metrics: metrics.New()}
+	if in.now == nil {
+		in.now = time.Now
+	}
 	if !in.mode.shopify() {
 		// The demo serves its shop through the store, so that settings saved
 		// in /admin take effect on / and /proxy at once; until something is
