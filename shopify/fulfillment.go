@@ -154,14 +154,7 @@ func (c *Client) Fulfillment(ctx context.Context, id int64) (*FulfillmentFacts, 
 					HasNextPage bool `json:"hasNextPage"`
 				} `json:"pageInfo"`
 			} `json:"fulfillmentLineItems"`
-			Order *struct {
-				ID              string          `json:"id"`
-				CreatedAt       string          `json:"createdAt"`
-				Promise         *metafieldValue `json:"promise"`
-				ShippingAddress *struct {
-					Country string `json:"countryCodeV2"`
-				} `json:"shippingAddress"`
-			} `json:"order"`
+			Order *orderNode `json:"order"`
 		} `json:"fulfillment"`
 	}
 	if err := c.graphQL(ctx, "LeadtimeFulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", id)}, &data); err != nil {
@@ -185,17 +178,11 @@ func (c *Client) Fulfillment(ctx context.Context, id int64) (*FulfillmentFacts, 
 	if !ok {
 		return nil, bad(fmt.Errorf("order id %q", f.Order.ID))
 	}
-	created, err := time.Parse(time.RFC3339, f.Order.CreatedAt)
+	order, err := f.Order.facts(orderID)
 	if err != nil {
-		return nil, bad(fmt.Errorf("order createdAt %q", f.Order.CreatedAt))
+		return nil, bad(err)
 	}
-	out := &FulfillmentFacts{BackfillFulfillment: bf, Order: OrderFacts{ID: orderID, CreatedAt: created}, MoreLines: f.Lines.PageInfo.HasNextPage}
-	if f.Order.ShippingAddress != nil {
-		out.Order.Country = f.Order.ShippingAddress.Country
-	}
-	if f.Order.Promise != nil {
-		out.Order.Promise = []byte(f.Order.Promise.Value)
-	}
+	out := &FulfillmentFacts{BackfillFulfillment: bf, Order: *order, MoreLines: f.Lines.PageInfo.HasNextPage}
 	for _, n := range f.Lines.Nodes {
 		if n.LineItem == nil {
 			continue

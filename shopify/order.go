@@ -36,14 +36,7 @@ type OrderFacts struct {
 // such order.
 func (c *Client) Order(ctx context.Context, orderID int64) (*OrderFacts, error) {
 	var data struct {
-		Order *struct {
-			ID              string          `json:"id"`
-			CreatedAt       string          `json:"createdAt"`
-			Promise         *metafieldValue `json:"promise"`
-			ShippingAddress *struct {
-				Country string `json:"countryCodeV2"`
-			} `json:"shippingAddress"`
-		} `json:"order"`
+		Order *orderNode `json:"order"`
 	}
 	if err := c.graphQL(ctx, "LeadtimeOrderPromise", queryOrderPromise, map[string]any{"id": GID("Order", orderID)}, &data); err != nil {
 		return nil, err
@@ -51,16 +44,36 @@ func (c *Client) Order(ctx context.Context, orderID int64) (*OrderFacts, error) 
 	if data.Order == nil {
 		return nil, nil
 	}
-	created, err := time.Parse(time.RFC3339, data.Order.CreatedAt)
+	o, err := data.Order.facts(orderID)
 	if err != nil {
-		return nil, fmt.Errorf("%w (LeadtimeOrderPromise): createdAt %q", ErrQuery, data.Order.CreatedAt)
+		return nil, fmt.Errorf("%w (LeadtimeOrderPromise): %v", ErrQuery, err)
 	}
-	o := &OrderFacts{ID: orderID, CreatedAt: created}
-	if data.Order.ShippingAddress != nil {
-		o.Country = data.Order.ShippingAddress.Country
+	return o, nil
+}
+
+// orderNode is the part of an Order that LeadtimeOrderPromise and
+// LeadtimeFulfillment read.
+type orderNode struct {
+	ID              string          `json:"id"`
+	CreatedAt       string          `json:"createdAt"`
+	Promise         *metafieldValue `json:"promise"`
+	ShippingAddress *struct {
+		Country string `json:"countryCodeV2"`
+	} `json:"shippingAddress"`
+}
+
+// facts are the OrderFacts of n, which is order id.
+func (n *orderNode) facts(id int64) (*OrderFacts, error) {
+	created, err := time.Parse(time.RFC3339, n.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("order createdAt %q", n.CreatedAt)
 	}
-	if data.Order.Promise != nil {
-		o.Promise = []byte(data.Order.Promise.Value)
+	o := &OrderFacts{ID: id, CreatedAt: created}
+	if n.ShippingAddress != nil {
+		o.Country = n.ShippingAddress.Country
+	}
+	if n.Promise != nil {
+		o.Promise = []byte(n.Promise.Value)
 	}
 	return o, nil
 }
