@@ -25,7 +25,7 @@ type Settings struct {
 	Holidays        []string          `json:"holidays,omitzero"` // nil means [country]; [] means none, and omitzero keeps it
 	Cutoff          string            `json:"cutoff,omitempty"`  // "HH:MM", local; default "14:00"
 	CutoffByWeekday map[string]string `json:"cutoff_by_weekday,omitempty"`
-	ProcessingDays  []string          `json:"processing_days,omitempty"` // default mon–fri
+	ProcessingDays  []string          `json:"processing_days,omitempty" check:"keepempty"` // default mon–fri; [] is refused
 	Closures        []Closure         `json:"closures,omitempty"`
 	Processing      *Days             `json:"processing,omitempty"` // default 1–3
 	Backorder       *Days             `json:"backorder,omitempty"`  // default 0–0
@@ -65,15 +65,16 @@ type Rule struct {
 	ShipsOn    *Date     `json:"ships_on,omitempty"`
 }
 
-// Match lists what a rule matches. Keys combine with AND; the values of one
+// Match lists what a rule matches (a key given with an empty list is
+// refused, not dropped: check:"keepempty"). Keys combine with AND; the values of one
 // key combine with OR.
 type Match struct {
-	Variants     []Ref `json:"variants,omitempty"`
-	Products     []Ref `json:"products,omitempty"` // handle or numeric id
-	Collections  []Ref `json:"collections,omitempty"`
-	Tags         []Ref `json:"tags,omitempty"`
-	Vendors      []Ref `json:"vendors,omitempty"`
-	ProductTypes []Ref `json:"product_types,omitempty"`
+	Variants     []Ref `json:"variants,omitempty" check:"keepempty"`
+	Products     []Ref `json:"products,omitempty" check:"keepempty"` // handle or numeric id
+	Collections  []Ref `json:"collections,omitempty" check:"keepempty"`
+	Tags         []Ref `json:"tags,omitempty" check:"keepempty"`
+	Vendors      []Ref `json:"vendors,omitempty" check:"keepempty"`
+	ProductTypes []Ref `json:"product_types,omitempty" check:"keepempty"`
 }
 
 // Ref is a match value: a string, or a number written without quotes
@@ -103,7 +104,7 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 
 // Shipping describes carrier days and transit times by zone.
 type Shipping struct {
-	CarrierDays []string `json:"carrier_days,omitempty"` // default mon–fri
+	CarrierDays []string `json:"carrier_days,omitempty" check:"keepempty"` // default mon–fri; [] is refused
 	// DestinationHolidays skips the destination country's public holidays
 	// in transit. Default true: a later honest date beats an early wrong one.
 	DestinationHolidays *bool  `json:"destination_holidays,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,11 +132,30 @@ func checkObject(ps *problems, path string, v any, t reflect.Type) bool {
 			delete(m, k)
 			continue
 		}
-		if !checkTree(ps, join(path, k), m[k], f.Type) {
+		if !checkTree(ps, join(path, k), m[k], f.Type) || emptyMeansAbsent(f, m[k]) {
 			delete(m, k)
 		}
 	}
 	return true
+}
+
+// emptyMeansAbsent reports whether v, the value of field f, is an empty list
+// or mapping that Settings would drop when written back (omitempty), so
+// that a document reads the same before and after a save: `tags: []` and
+// no tags are one setting. A field whose absence means a default and whose
+// emptiness is an error (processing_days) says check:"keepempty".
+func emptyMeansAbsent(f reflect.StructField, v any) bool {
+	_, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if !slices.Contains(strings.Split(opts, ","), "omitempty") || f.Tag.Get("check") == "keepempty" {
+		return false
+	}
+	switch v := v.(type) {
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
 }
 
 // explains reports whether a problem at path, found by Compile in a document
