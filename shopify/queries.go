@@ -293,7 +293,7 @@ var documents = map[string]string{
 	"MutationMetafieldDefinitions": mutationMetafieldDefinitions,
 	"MutationMetafieldDefinition":  mutationMetafieldDefinition,
 	"MutationMetafieldsSet":        mutationMetafieldsSet,
-	// in order.go, bulk.go, fulfillment.go and delivery_customization.go
+	// in order.go, bulk.go, fulfillment.go, delivery_customization.go and tags.go
 	"QueryOrderPromise":                   queryOrderPromise,
 	"QueryBulkOrders":                     queryBulkOrders,
 	"MutationBulkRunQuery":                mutationBulkRunQuery,
@@ -303,4 +303,5 @@ var documents = map[string]string{
 	"QueryFulfillment":                    queryFulfillment,
 	"QueryDeliveryCustomizations":         queryDeliveryCustomizations,
 	"MutationDeliveryCustomizationCreate": mutationDeliveryCustomizationCreate,
+	"MutationTagsAdd":                     mutationTagsAdd, // in tags.go
 }

@@ -345,6 +345,8 @@ func TestFakeAnswersHaveShopifyShapes(t *testing.T) {
 		{"order fulfillment lines", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 52)}},
 		{"order fulfillment lines and events", queryOrderFulfillmentLines, map[string]any{"id": GID("Order", 55)}},
 		{"fulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", 5500)}},
+		{"tags added", mutationTagsAdd, map[string]any{"id": GID("Order", 5), "tags": []any{"leadtime-at-risk"}}},
+		{"tags of an unknown order", mutationTagsAdd, map[string]any{"id": GID("Order", 999), "tags": []any{"leadtime-at-risk"}}},
 		{"fulfillment delivered, no events", queryFulfillment, map[string]any{"id": GID("Fulfillment", 5100)}},
 		{"unknown fulfillment", queryFulfillment, map[string]any{"id": GID("Fulfillment", 9)}},
 		{"fulfillment delivery", queryFulfillmentDelivery, map[string]any{"id": GID("Fulfillment", 5500)}},

@@ -51,6 +51,7 @@ type storedOrder struct {
 	// fulfillmentLineIDs are the FulfillmentLineItem ids, by fulfillment
 	// id and line id.
 	fulfillmentLineIDs map[[2]int64]int64
+	tags               []string // added with tagsAdd, in order, without repeats
 }
 
 // AddOrder adds (or replaces) an order of a shop. Its metafields, if
@@ -64,7 +65,7 @@ func (s *Server) AddOrder(domain string, o Order) {
 	}
 	so := &storedOrder{Order: cloneOrder(o), fulfillmentLineIDs: map[[2]int64]int64{}}
 	if old := st.orders[o.ID]; old != nil {
-		so.number = old.number
+		so.number, so.tags = old.number, old.tags
 	} else {
 		so.number = 1001 + len(st.orders)
 	}

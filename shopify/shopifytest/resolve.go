@@ -424,6 +424,11 @@ func (mutationRoot) field(ec *execution, name string, args map[string]any) (any,
 		q, _ := args["query"].(string)
 		ec.srv.mutations = append(ec.srv.mutations, Mutation{Shop: ec.shop.domain, Name: name, Input: q})
 		return ec.runBulkQuery(q)
+	case "tagsAdd":
+		id, _ := args["id"].(string)
+		tags, _ := args["tags"].([]any)
+		ec.srv.mutations = append(ec.srv.mutations, Mutation{Shop: ec.shop.domain, Name: name, Input: args})
+		return ec.addTags(id, tags)
 	}
 	return nil, fmt.Errorf("shopifytest: Mutation.%s is not implemented", name)
 }
