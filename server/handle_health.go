@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -47,5 +48,23 @@ func (s *Server) handleAdminHealth() gin.HandlerFunc {
 			return
 		}
 		c.JSON(http.StatusOK, answer)
+	}
+}
+
+// handleAdminTagAtRisk handles "POST /admin/api/health/at-risk/tag": tag
+// the shop's orders at risk now with shopifyapp.AtRiskTag, for Shopify
+// Flow. It needs Shopify: the demo has no orders to tag (409).
+func (s *Server) handleAdminTagAtRisk() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.app == nil {
+			WriteError(c, fmt.Errorf("tagging orders needs Shopify: %w", ErrNoShopify))
+			return
+		}
+		tagged, err := s.app.TagOrdersAtRisk(c.Request.Context(), c.GetString(adminShopKey), s.now())
+		if err != nil {
+			WriteError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, tagged)
 	}
 }

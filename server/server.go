@@ -252,6 +252,7 @@ func (s *Server) router() *gin.Engine {
 
 	admin.GET("/health", s.handleAdminHealth())
 	admin.POST("/health/backfill", s.handleAdminBackfill())
+	admin.POST("/health/at-risk/tag", s.handleAdminTagAtRisk())
 
 	if s.assets != nil {
 		r.GET("/assets/:file", s.handleAsset())

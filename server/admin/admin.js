@@ -1254,7 +1254,37 @@
       h('ul', { class: 'at-risk', 'aria-labelledby': 'h-at-risk' }, list.map((o) => h('li', { 'data-order': o.order_id },
         h('a', { href: `https://admin.shopify.com/store/${encodeURIComponent(store)}/orders/${o.order_id}`, target: '_top', rel: 'noopener' }, o.name || `Order ${o.order_id}`),
         ' ', h('span', { class: o.overdue ? 'badge badge-critical' : 'badge' }, o.overdue ? `late: was due ${fmtDate(o.ships.latest, true)}` : `ship by ${fmtDate(o.ships.latest, true)}`),
-        ' ', h('span', { class: 'muted' }, `ordered ${fmtDateTime(o.created_at)}`)))));
+        ' ', h('span', { class: 'muted' }, `ordered ${fmtDateTime(o.created_at)}`)))),
+      cfg.shopify && tagAtRiskRow());
+  }
+
+  // Tagging is the merchant's choice, one click at a time: a Shopify Flow
+  // workflow that starts on "Order tags added" then acts on the orders.
+  function tagAtRiskRow() {
+    const status = h('span', { class: 'muted', id: 'health-tag-status', role: 'status', 'aria-live': 'polite' },
+      'Shopify Flow can act on the tag (trigger: Order tags added).');
+    const button = h('button', { type: 'button', class: 'btn', id: 'health-tag-at-risk' }, 'Tag these orders leadtime-at-risk');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const res = await api('POST', '/admin/api/health/at-risk/tag');
+        if (!res.ok) {
+          status.textContent = errorMessage(res);
+          return;
+        }
+        const d = res.data;
+        const n = d.orders.length;
+        let text = `${n} ${n === 1 ? 'order' : 'orders'} tagged ${d.tag}.`;
+        if (d.refused.length) text += ` Shopify refused ${d.refused.length}.`;
+        if (d.left) text += ` ${d.left} more: click again.`;
+        status.textContent = text;
+      } catch (err) {
+        status.textContent = err.message;
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return h('p', { class: 'field' }, button, ' ', status);
   }
 
   // A backfill runs in Shopify's background; its records arrive with
