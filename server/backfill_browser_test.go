@@ -23,9 +23,10 @@ import (
 var backfillMorning = time.Date(2026, 12, 7, 10, 0, 0, 0, stockholm)
 
 // TestBackfillInBrowser opens the settings page in Debian's chromium as
-// Shopify admin embeds it (shop and host in the query, App Bridge's
-// session token on every API call) against the app-mode server and the
-// fake Admin API, and runs tests/browser/backfill.mjs: "Read the last 90
+// Shopify admin embeds it (framed by a stand-in for admin.shopify.com,
+// shop and host in the query, a stub App Bridge's session token on every
+// API call) against the app-mode server and the fake Admin API, and runs
+// tests/browser/backfill.mjs: "Read the last 90
 // days of orders" starts a bulk backfill, a second click while it runs
 // says it is already running (409), and once the fake completes the
 // operation and bulk_operations/finish is delivered (the script asks the

@@ -1,13 +1,15 @@
-// The Promise health backfill on the settings page, embedded as in Shopify admin, in a real
-// browser (Debian's chromium, playwright-core).
+// The Promise health backfill on the settings page, embedded in Shopify admin, in a real browser
+// (Debian's chromium, playwright-core).
 //
 //   node tests/browser/backfill.mjs ADMIN_URL ARTIFACTS_DIR TOKEN CONTROL_URL
 //
 // ADMIN_URL is /admin?shop=…&host=… of a Leadtime server in app mode, against the fake Admin API,
 // with the shop installed and a few fulfilled orders in the fake that no webhook recorded
-// (server/backfill_browser_test.go starts both, its clocks fixed). App Bridge cannot load from
-// Shopify's CDN here, so its URL is answered with a stub whose shopify.idToken() gives TOKEN, a
-// session token signed for the shop. CONTROL_URL plays Shopify's side: POST /finish?op=GID
+// (server/backfill_browser_test.go starts both, its clocks fixed). Shopify cannot be reached
+// here, so the script answers for it: the shop's admin (https://admin.shopify.com/store/…) is a
+// page that frames ADMIN_URL as Shopify admin does, which the page's CSP (frame-ancestors) must
+// allow, and App Bridge's URL is a stub whose shopify.idToken() gives TOKEN, a session token
+// signed for the shop. CONTROL_URL plays Shopify's side: POST /finish?op=GID
 // completes the bulk operation in the fake and delivers bulk_operations/finish, and answers once
 // the records are stored, so nothing here waits on time. The script clicks "Read the last 90
 // days of orders", sees it started, clicks again and sees "already running" (409), has the
@@ -25,6 +27,8 @@ if (!adminURL || !artifacts || !token || !control) {
 }
 const origin = new URL(adminURL).origin;
 const appBridge = 'https://cdn.shopify.com/shopifycloud/app-bridge.js';
+const store = new URL(adminURL).searchParams.get('shop').replace(/\.myshopify\.com$/, '');
+const shopifyAdmin = `https://admin.shopify.com/store/${store}/apps/leadtime`;
 fs.mkdirSync(artifacts, { recursive: true });
 
 // The stub App Bridge: what admin.js calls of it (shopify.idToken for every API call,
@@ -36,7 +40,21 @@ const stub = `window.shopify = {
   toast: { show: (text) => { window.shopify.toasts.push(String(text)); } },
 };`;
 
-const context = await launch('backfill-browser', { viewport: { width: 1360, height: 900 }, locale: 'en-GB', reducedMotion: 'reduce' });
+// Shopify admin's page, framing the app as Shopify does.
+const adminPage = `<!doctype html><title>Leadtime · Shopify</title>
+<style>body{margin:0}iframe{border:0;width:100%;height:100vh;display:block}</style>
+<iframe id="app" name="app-iframe" title="Leadtime" src="${adminURL.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"></iframe>`;
+
+const context = await launch('backfill-browser', {
+  viewport: { width: 1360, height: 900 },
+  locale: 'en-GB',
+  reducedMotion: 'reduce',
+  // chromium.mjs's flags, and one more: Local Network Access would block the (public) admin
+  // page from framing the app on 127.0.0.1. A deployed app is on a public https origin.
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-features=LocalNetworkAccessChecks'],
+});
 const problems = [];
 let conflicts = 0; // 409s of POST /admin/api/health/backfill, which the script asks for once
 try {
@@ -47,6 +65,7 @@ try {
     bridgeLoads++;
     return route.fulfill({ status: 200, contentType: 'text/javascript', body: stub });
   });
+  await page.route(shopifyAdmin, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: adminPage }));
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
@@ -56,7 +75,7 @@ try {
   });
   page.on('request', (req) => {
     const u = new URL(req.url());
-    if (req.url() !== appBridge && u.protocol !== 'data:' && u.origin !== origin) problems.push(`request to another origin: ${req.url()}`);
+    if (req.url() !== appBridge && req.url() !== shopifyAdmin && u.protocol !== 'data:' && u.origin !== origin) problems.push(`request to another origin: ${req.url()}`);
     if (u.origin === origin && u.pathname.startsWith('/admin/api/') && req.headers().authorization !== `Bearer ${token}`) {
       problems.push(`${req.method()} ${u.pathname} without the session token`);
     }
@@ -68,13 +87,24 @@ try {
   const isBackfill = (res) => res.request().method() === 'POST' && new URL(res.url()).pathname === '/admin/api/health/backfill';
   const backfillResponse = () => page.waitForResponse(isBackfill);
 
-  await page.goto(adminURL);
-  const healthStatus = page.locator('#health-status');
-  await page.waitForFunction(() => document.getElementById('health-status').textContent !== '');
+  // openApp opens the shop's admin and returns the app's frame, once loaded.
+  async function openApp() {
+    const app = await (await page.locator('iframe#app').elementHandle()).contentFrame();
+    assert.ok(app, 'the admin frames the app');
+    await app.waitForURL(adminURL);
+    await app.waitForFunction(() => Boolean(document.getElementById('health-status')?.textContent));
+    assert.equal(app.url(), adminURL, 'the frame is the app\'s /admin');
+    assert.ok(await app.evaluate(() => window.top !== window), 'the app runs framed');
+    return app;
+  }
+
+  await page.goto(shopifyAdmin);
+  let app = await openApp();
+  let healthStatus = app.locator('#health-status');
   assert.match(await healthStatus.textContent(), /^Nothing shipped from .* with a Leadtime promise yet\.$/, 'no records before the backfill');
-  const button = page.getByRole('button', { name: 'Read the last 90 days of orders' });
+  const button = app.getByRole('button', { name: 'Read the last 90 days of orders' });
   assert.ok(await button.isVisible(), 'the backfill button shows in app mode');
-  const status = page.locator('#health-backfill-status');
+  const status = app.locator('#health-backfill-status');
 
   // The first click starts the bulk operation.
   let res = backfillResponse();
@@ -85,7 +115,7 @@ try {
   assert.match(op, /^gid:\/\/shopify\/BulkOperation\/\d+$/);
   assert.equal(days, 90);
   const startedText = 'Shopify is gathering the orders of the last 90 days. The report fills in when it is done, usually within minutes.';
-  await page.waitForFunction((want) => document.getElementById('health-backfill-status').textContent === want, startedText);
+  await app.waitForFunction((want) => document.getElementById('health-backfill-status').textContent === want, startedText);
   assert.ok(await button.isEnabled(), 'the button is enabled again');
   await status.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, 'backfill-1-started.png'), fullPage: false });
@@ -97,7 +127,7 @@ try {
   assert.equal(refused.status(), 409, 'a second backfill while one runs');
   const { error } = await refused.json();
   assert.equal(error.code, 'backfill_running');
-  await page.waitForFunction((start) => document.getElementById('health-backfill-status').textContent !== start, startedText);
+  await app.waitForFunction((start) => document.getElementById('health-backfill-status').textContent !== start, startedText);
   const runningText = await status.textContent();
   assert.equal(runningText, error.message, 'the page shows the server\'s message');
   assert.match(runningText, /already running/);
@@ -113,18 +143,20 @@ try {
 
   // The merchant comes back: Promise health counts the backfilled lines.
   await page.reload();
-  await page.waitForFunction(() => /order lines shipped on time/.test(document.getElementById('health-status').textContent));
+  app = await openApp();
+  healthStatus = app.locator('#health-status');
+  await app.waitForFunction(() => /order lines shipped on time/.test(document.getElementById('health-status').textContent));
   const report = await healthStatus.textContent();
   const m = /^(\d+) of (\d+) order lines shipped on time \(\d+ %\)/.exec(report);
   assert.ok(m, `a kept count: ${report}`);
   assert.equal(Number(m[2]), 5, `five lines (order 7001's two, 7002, 7003, 7004): ${report}`);
   assert.match(report, / 1 of the lines were ordered before Leadtime froze a promise: theirs is reconstructed from the settings of the day\.$/, 'the pre-install order is reconstructed');
-  const rows = page.locator('#health-groups table tbody tr');
+  const rows = app.locator('#health-groups table tbody tr');
   assert.ok(await rows.count() > 0, 'the report has groups');
   await healthStatus.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(artifacts, 'backfill-3-report.png'), fullPage: false });
 
-  const used = await page.evaluate(() => window.shopify.idTokens);
+  const used = await app.evaluate(() => window.shopify.idTokens);
   assert.ok(used > 0, 'the API calls took App Bridge\'s session token');
   assert.equal(bridgeLoads, 2, 'App Bridge loaded on each page load');
   assert.equal(conflicts, 1, 'one 409, the second click\'s');
