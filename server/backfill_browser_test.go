@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/leadtime-app/leadtime/internal/browsertest"
 	"github.com/leadtime-app/leadtime/shopify/shopifytest"
+	"github.com/leadtime-app/leadtime/shopifyapp"
 )
 
 // backfillMorning is when the browser test runs, on every clock (the
@@ -26,12 +28,14 @@ var backfillMorning = time.Date(2026, 12, 7, 10, 0, 0, 0, stockholm)
 // Shopify admin embeds it (framed by a stand-in for admin.shopify.com,
 // shop and host in the query, a stub App Bridge's session token on every
 // API call) against the app-mode server and the fake Admin API, and runs
-// tests/browser/backfill.mjs: "Read the last 90
+// tests/browser/backfill.mjs: the three open orders are at risk and "Tag
+// these orders leadtime-at-risk" tags them in the fake; "Read the last 90
 // days of orders" starts a bulk backfill, a second click while it runs
 // says it is already running (409), and once the fake completes the
 // operation and bulk_operations/finish is delivered (the script asks the
 // control server below for both, so nothing waits on time) Promise health
-// counts the backfilled lines, the pre-install order's reconstructed.
+// counts the backfilled lines, the pre-install order's reconstructed, and
+// no order is left at risk.
 func TestBackfillInBrowser(t *testing.T) {
 	node := browsertest.Node(t)
 
@@ -77,6 +81,14 @@ func TestBackfillInBrowser(t *testing.T) {
 		[]string{"backfill-1-started.png", "backfill-2-running.png", "backfill-3-report.png"},
 		adminURL, token, control.URL)
 
+	for _, o := range backfillShopOrders {
+		if got := e.fake.OrderTags(e2eShop, o.ID); !slices.Equal(got, []string{shopifyapp.AtRiskTag}) {
+			t.Errorf("order %d, at risk when the merchant clicked, has tags %q, want [%s]", o.ID, got, shopifyapp.AtRiskTag)
+		}
+	}
+	if got := e.fake.OrderTags(e2eShop, preInstallOrder.ID); len(got) != 0 {
+		t.Errorf("order %d, never open in Leadtime, has tags %q, want none", preInstallOrder.ID, got)
+	}
 	if n := finished.Load(); n != 1 {
 		t.Errorf("the script finished the operation %d times, want 1", n)
 	}

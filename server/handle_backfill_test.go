@@ -96,6 +96,17 @@ func storedFulfillments(t *testing.T, e *e2e) [][]byte {
 	return recs
 }
 
+// openOrderCount is how many orders of e2eShop the store holds as not
+// fulfilled yet.
+func openOrderCount(t *testing.T, e *e2e) int {
+	t.Helper()
+	open, err := e.store.OpenOrders(context.Background(), e2eShop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(open)
+}
+
 func (e *e2e) hook(t *testing.T, topic string, body []byte) {
 	t.Helper()
 	if w := e.webhook(topic, e2eShop, "", body); w.Code != http.StatusOK {
@@ -169,11 +180,19 @@ func TestBackfillMatchesWebhooks(t *testing.T) {
 	if got := storedFulfillments(t, e); len(got) != 0 {
 		t.Fatalf("%d records before the operation finished, want 0", len(got))
 	}
+	if open := openOrderCount(t, e); open != len(backfillShopOrders) {
+		t.Fatalf("%d open orders before the backfill, want the %d placed", open, len(backfillShopOrders))
+	}
 
 	e.fake.FinishBulkOperations(e2eShop)
 	finished := e.fake.BulkFinishedWebhook(e2eShop, started.Operation)
 	e.hook(t, "bulk_operations/finish", finished)
 	got := storedFulfillments(t, e)
+	// Every placed order has shipped: none is left at risk, as after
+	// their fulfilment webhooks.
+	if open := openOrderCount(t, e); open != 0 {
+		t.Errorf("%d open orders after the backfill, want 0: they all shipped", open)
+	}
 	if !slices.EqualFunc(got, want, bytes.Equal) {
 		t.Errorf("the backfill recorded\n%s\nthe webhooks\n%s", bytes.Join(got, []byte("\n")), bytes.Join(want, []byte("\n")))
 	}

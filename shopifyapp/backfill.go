@@ -33,7 +33,9 @@ func (a *App) StartBackfill(ctx context.Context, shop string, now time.Time) (st
 	}
 	id, err := client.StartOrdersBackfill(ctx, since.AddDate(0, 0, -BackfillDays))
 	if errors.Is(err, shopify.ErrBulkInProgress) {
-		return "", fmt.Errorf("%w: %v", ErrBackfillRunning, err)
+		// The merchant reads this message; Shopify's own stays in the log.
+		a.log().InfoContext(ctx, "backfill not started: one is running", "shop", shop, "err", err)
+		return "", ErrBackfillRunning
 	}
 	return id, shopifyOutage(err)
 }
@@ -90,9 +92,31 @@ func (a *App) onBulkFinished(ctx context.Context, shop string, body []byte) erro
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrTransient, err)
 	}
+	if err := a.closeShippedOrders(ctx, shop, orders); err != nil {
+		return fmt.Errorf("%w: %v", ErrTransient, err)
+	}
 	a.log().InfoContext(ctx, "backfill recorded", "shop", shop, "operation", p.ID,
 		"orders", len(orders), "fulfillments", len(recs), "new_or_changed", changed,
 		"reconstructed", stats.reconstructed, "unmeasured", stats.unmeasured)
+	return nil
+}
+
+// closeShippedOrders takes the orders that have shipped off the orders at
+// risk, as their first fulfilment webhook would have: a backfill is run
+// precisely when webhooks were missed.
+func (a *App) closeShippedOrders(ctx context.Context, shop string, orders []shopify.BackfillOrder) error {
+	st, ok := a.openOrderStore()
+	if !ok {
+		return nil
+	}
+	for i := range orders {
+		if len(shipmentsOf(&orders[i])) == 0 {
+			continue
+		}
+		if err := st.DeleteOpenOrder(ctx, shop, orders[i].ID); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -19,7 +19,7 @@ var (
 	ErrTransient = errors.New("temporarily unavailable")
 	// ErrBackfillRunning is a backfill asked for while one is running
 	// (409).
-	ErrBackfillRunning = errors.New("a backfill is already running")
+	ErrBackfillRunning = errors.New("a backfill is already running (one starts on install too); the report fills in when Shopify finishes it, usually within minutes")
 	// ErrShopifyUnavailable is Shopify's Admin API throttling or down, for
 	// a request that needs it now (503).
 	ErrShopifyUnavailable = errors.New("Shopify is unavailable; try again in a minute")

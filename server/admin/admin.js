@@ -1321,7 +1321,7 @@
     const rep = res.data;
     const o = rep.overall;
     status.textContent = o.lines
-      ? `${o.shipped_on_time} of ${o.lines} order lines shipped on time (${pct(o.kept_rate)}) from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)}${o.delivered ? `; ${o.delivered_on_time} of ${o.delivered} delivered ones arrived on time (${pct(o.delivered_kept_rate)})` : ''}.${o.reconstructed ? ` ${o.reconstructed} of the lines were ordered before Leadtime froze a promise: theirs is reconstructed from the settings of the day.` : ''}`
+      ? `${o.shipped_on_time} of ${o.lines} order lines shipped on time (${pct(o.kept_rate)}) from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)}${o.delivered ? `; ${o.delivered_on_time} of ${o.delivered} delivered ones arrived on time (${pct(o.delivered_kept_rate)})` : ''}.${o.reconstructed ? ` ${o.reconstructed === 1 ? '1 of the lines was' : `${o.reconstructed} of the lines were`} ordered before Leadtime froze a promise, so the promise is reconstructed from the settings of the day.` : ''}`
       : `Nothing shipped from ${fmtDate(rep.from, true)} to ${fmtDate(rep.to, true)} with a Leadtime promise yet.`;
     renderAtRisk(rep.at_risk);
     renderSuggestions(rep.suggestions);

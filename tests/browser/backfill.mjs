@@ -106,6 +106,17 @@ try {
   assert.ok(await button.isVisible(), 'the backfill button shows in app mode');
   const status = app.locator('#health-backfill-status');
 
+  // Before the backfill the three placed orders are open and overdue; the
+  // merchant tags them for Shopify Flow.
+  const atRisk = app.locator('#health-at-risk li');
+  await atRisk.first().waitFor();
+  assert.equal(await atRisk.count(), 3, 'the three placed orders are at risk before the backfill');
+  const tagButton = app.getByRole('button', { name: 'Tag these orders leadtime-at-risk' });
+  const tagged = page.waitForResponse((r) => new URL(r.url()).pathname === '/admin/api/health/at-risk/tag');
+  await tagButton.click();
+  assert.equal((await tagged).status(), 200, 'POST /admin/api/health/at-risk/tag');
+  await app.waitForFunction(() => document.getElementById('health-tag-status').textContent === '3 orders tagged leadtime-at-risk.');
+
   // The first click starts the bulk operation.
   let res = backfillResponse();
   await button.click();
@@ -131,6 +142,7 @@ try {
   const runningText = await status.textContent();
   assert.equal(runningText, error.message, 'the page shows the server\'s message');
   assert.match(runningText, /already running/);
+  assert.doesNotMatch(runningText, /shopify:|Leadtime[A-Z]|gid:/, 'no internal error text for the merchant');
   assert.doesNotMatch(runningText, /The server answered/);
   assert.match(await healthStatus.textContent(), /^Nothing shipped/, 'nothing recorded yet');
   await page.screenshot({ path: path.join(artifacts, 'backfill-2-running.png'), fullPage: false });
@@ -150,7 +162,10 @@ try {
   const m = /^(\d+) of (\d+) order lines shipped on time \(\d+ %\)/.exec(report);
   assert.ok(m, `a kept count: ${report}`);
   assert.equal(Number(m[2]), 5, `five lines (order 7001's two, 7002, 7003, 7004): ${report}`);
-  assert.match(report, / 1 of the lines were ordered before Leadtime froze a promise: theirs is reconstructed from the settings of the day\.$/, 'the pre-install order is reconstructed');
+  assert.match(report, / 1 of the lines was ordered before Leadtime froze a promise, so the promise is reconstructed from the settings of the day\.$/, 'the pre-install order is reconstructed');
+  // Every order shipped: the backfill took them off the orders at risk.
+  await app.waitForFunction(() => /Orders at risk now/.test(document.getElementById('health-at-risk').textContent));
+  assert.equal(await app.locator('#health-at-risk li').count(), 0, 'no order left at risk after the backfill');
   const rows = app.locator('#health-groups table tbody tr');
   assert.ok(await rows.count() > 0, 'the report has groups');
   await healthStatus.scrollIntoViewIfNeeded();
