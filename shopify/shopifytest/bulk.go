@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadtime-app/leadtime/shopify/shopifytest/internal/querycost"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -108,7 +109,7 @@ func checkBulkQuery(set ast.SelectionSet) string {
 	var msg string
 	var walk func(set ast.SelectionSet, depth int, inList bool)
 	walk = func(set ast.SelectionSet, depth int, inList bool) {
-		for _, f := range flatFields(set) {
+		for _, f := range querycost.FlatFields(set) {
 			if msg != "" || f.Definition == nil {
 				continue
 			}
@@ -155,12 +156,12 @@ func isConnection(f *ast.Field) bool {
 // and edges { node { … } }.
 func nodeSets(f *ast.Field) []ast.SelectionSet {
 	var out []ast.SelectionSet
-	for _, c := range flatFields(f.SelectionSet) {
+	for _, c := range querycost.FlatFields(f.SelectionSet) {
 		switch c.Name {
 		case "nodes":
 			out = append(out, c.SelectionSet)
 		case "edges":
-			for _, e := range flatFields(c.SelectionSet) {
+			for _, e := range querycost.FlatFields(c.SelectionSet) {
 				if e.Name == "node" {
 					out = append(out, e.SelectionSet)
 				}
@@ -173,7 +174,7 @@ func nodeSets(f *ast.Field) []ast.SelectionSet {
 // hasConnection reports whether a selection set holds a connection at any
 // depth short of the next connection's nodes.
 func hasConnection(set ast.SelectionSet) bool {
-	for _, f := range flatFields(set) {
+	for _, f := range querycost.FlatFields(set) {
 		if isConnection(f) || hasConnection(f.SelectionSet) {
 			return true
 		}
@@ -182,7 +183,7 @@ func hasConnection(set ast.SelectionSet) bool {
 }
 
 func selectsPlainID(set ast.SelectionSet) bool {
-	for _, f := range flatFields(set) {
+	for _, f := range querycost.FlatFields(set) {
 		if f.Name == "id" && (f.Alias == "" || f.Alias == "id") {
 			return true
 		}
@@ -203,7 +204,7 @@ type flattener struct {
 // set walks an object's selection, writing the nodes of the connections
 // it holds, as children of parent ("" at the root).
 func (fl *flattener) set(set ast.SelectionSet, obj orderedObject, parent string, depth int) {
-	for _, f := range flatFields(set) {
+	for _, f := range querycost.FlatFields(set) {
 		v, ok := lookup(obj, responseKey(f))
 		if !ok {
 			continue
@@ -242,7 +243,7 @@ type nodeData struct {
 // connectionNodes are the nodes of a connection's answer, from edges or
 // nodes, whichever was selected first.
 func connectionNodes(f *ast.Field, conn orderedObject) []nodeData {
-	for _, c := range flatFields(f.SelectionSet) {
+	for _, c := range querycost.FlatFields(f.SelectionSet) {
 		items, _ := lookupList(conn, c.Alias, c.Name)
 		switch c.Name {
 		case "nodes":
@@ -254,7 +255,7 @@ func connectionNodes(f *ast.Field, conn orderedObject) []nodeData {
 			return out
 		case "edges":
 			var out []nodeData
-			for _, e := range flatFields(c.SelectionSet) {
+			for _, e := range querycost.FlatFields(c.SelectionSet) {
 				if e.Name != "node" {
 					continue
 				}
@@ -274,7 +275,7 @@ func connectionNodes(f *ast.Field, conn orderedObject) []nodeData {
 // strip copies a node without its connections, at any depth.
 func strip(set ast.SelectionSet, obj orderedObject) orderedObject {
 	fields := map[string]*ast.Field{}
-	for _, f := range flatFields(set) {
+	for _, f := range querycost.FlatFields(set) {
 		fields[responseKey(f)] = f
 	}
 	out := make(orderedObject, 0, len(obj))

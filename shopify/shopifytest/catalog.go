@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/leadtime-app/leadtime/shopify/shopifytest/internal/querycost"
 )
 
 // productVariants is QueryRoot.productVariants with Shopify's default sort
@@ -13,7 +15,7 @@ import (
 // sends, product_status. Cursors are opaque, as Shopify's are: base64 of
 // {"last_id":…,"last_value":"…"}.
 func (ec *execution) productVariants(args map[string]any) (any, error) {
-	first, ok := asInt(args["first"])
+	first, ok := querycost.Int(args["first"])
 	if !ok {
 		return nil, errorf("BAD_REQUEST", "you must provide one of first or last")
 	}

@@ -5,8 +5,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strings"
 
+	"github.com/leadtime-app/leadtime/shopify/shopifytest/internal/querycost"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -305,197 +305,6 @@ func operation(doc *ast.QueryDocument, name string) (*ast.OperationDefinition, e
 	return doc.Operations[0], nil
 }
 
-// The cost model of Shopify's Admin API (shopify.dev/docs/api/usage/limits):
-// scalars and enums cost 0, an object 1, a connection 2 plus its page size
-// times the cost of one node, a list of objects fetched by ids (nodes) the
-// number of ids times one object, and every mutation field 10.
-const mutationCost = 10
-
-// requestedCost is the cost Shopify computes before running op.
-func requestedCost(op *ast.OperationDefinition, vars map[string]any) int {
-	if op.Operation == ast.Mutation {
-		return mutationCost * len(op.SelectionSet)
-	}
-	return setCost(op.SelectionSet, vars)
-}
-
-func setCost(set ast.SelectionSet, vars map[string]any) int {
-	total := 0
-	seen := map[string]bool{}
-	var walk func(ast.SelectionSet)
-	walk = func(set ast.SelectionSet) {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				key := s.Alias
-				if key == "" {
-					key = s.Name
-				}
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				total += fieldCost(s, vars)
-			case *ast.InlineFragment:
-				walk(s.SelectionSet)
-			case *ast.FragmentSpread:
-				if s.Definition != nil {
-					walk(s.Definition.SelectionSet)
-				}
-			}
-		}
-	}
-	walk(set)
-	return total
-}
-
-func fieldCost(f *ast.Field, vars map[string]any) int {
-	if f.Definition == nil || f.Name == "__typename" {
-		return 0
-	}
-	typ := f.Definition.Type
-	def := schema.Types[typ.Name()]
-	if def == nil || def.Kind == ast.Scalar || def.Kind == ast.Enum {
-		return 0
-	}
-	args := f.ArgumentMap(vars)
-	if strings.HasSuffix(def.Name, "Connection") {
-		return 2 + pageSize(args)*connectionNodeCost(f.SelectionSet, vars)
-	}
-	one := 1 + setCost(f.SelectionSet, vars)
-	if ids, ok := args["ids"].([]any); ok && typ.Elem != nil {
-		return len(ids) * one
-	}
-	return one
-}
-
-// connectionNodeCost is the cost of one node of a connection, read from its
-// nodes { … } or edges { node { … } } selection.
-func connectionNodeCost(set ast.SelectionSet, vars map[string]any) int {
-	best := 0
-	for _, c := range flatFields(set) {
-		switch c.Name {
-		case "nodes":
-			best = max(best, 1+setCost(c.SelectionSet, vars))
-		case "edges":
-			for _, e := range flatFields(c.SelectionSet) {
-				if e.Name == "node" {
-					best = max(best, 1+setCost(e.SelectionSet, vars))
-				}
-			}
-		}
-	}
-	return best
-}
-
-func flatFields(set ast.SelectionSet) []*ast.Field {
-	var out []*ast.Field
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			out = append(out, s)
-		case *ast.InlineFragment:
-			out = append(out, flatFields(s.SelectionSet)...)
-		case *ast.FragmentSpread:
-			if s.Definition != nil {
-				out = append(out, flatFields(s.Definition.SelectionSet)...)
-			}
-		}
-	}
-	return out
-}
-
-func pageSize(args map[string]any) int {
-	for _, k := range []string{"first", "last"} {
-		if n, ok := asInt(args[k]); ok {
-			return n
-		}
-	}
-	return 0
-}
-
-func asInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case int:
-		return n, true
-	case int64:
-		return int(n), true
-	case float64:
-		return int(n), true
-	case json.Number:
-		i, err := n.Int64()
-		return int(i), err == nil
-	}
-	return 0, false
-}
-
-// actualCost is the cost of what was returned: connections and id lists
-// count the nodes they hold, null objects nothing.
-func actualCost(op *ast.OperationDefinition, data orderedObject) int {
-	if op.Operation == ast.Mutation {
-		return mutationCost * len(op.SelectionSet)
-	}
-	return actualSetCost(op.SelectionSet, data)
-}
-
-func actualSetCost(set ast.SelectionSet, data orderedObject) int {
-	total := 0
-	for _, f := range flatFields(set) {
-		key := f.Alias
-		if key == "" {
-			key = f.Name
-		}
-		v, ok := lookup(data, key)
-		if !ok || f.Definition == nil {
-			continue
-		}
-		def := schema.Types[f.Definition.Type.Name()]
-		if def == nil || def.Kind == ast.Scalar || def.Kind == ast.Enum {
-			continue
-		}
-		if strings.HasSuffix(def.Name, "Connection") {
-			total += 2
-			conn, _ := v.(orderedObject)
-			for _, c := range flatFields(f.SelectionSet) {
-				items, _ := lookupList(conn, c.Alias, c.Name)
-				for _, it := range items {
-					switch c.Name {
-					case "nodes":
-						node, _ := it.(orderedObject)
-						total += 1 + actualSetCost(c.SelectionSet, node)
-					case "edges":
-						edge, _ := it.(orderedObject)
-						for _, e := range flatFields(c.SelectionSet) {
-							if node, ok := lookup(edge, e.Name); ok && e.Name == "node" {
-								n, _ := node.(orderedObject)
-								total += 1 + actualSetCost(e.SelectionSet, n)
-							}
-						}
-					}
-				}
-			}
-			continue
-		}
-		total += objectsCost(f.SelectionSet, v)
-	}
-	return total
-}
-
-// objectsCost is the cost of an object, or of a list of them, as returned.
-func objectsCost(set ast.SelectionSet, v any) int {
-	switch v := v.(type) {
-	case orderedObject:
-		return 1 + actualSetCost(set, v)
-	case []any:
-		n := 0
-		for _, it := range v {
-			n += objectsCost(set, it)
-		}
-		return n
-	}
-	return 0
-}
-
 func lookup(o orderedObject, key string) (any, bool) {
 	for _, m := range o {
 		if m.key == key {
@@ -517,6 +326,12 @@ func lookupList(o orderedObject, alias, name string) ([]any, bool) {
 	l, ok := v.([]any)
 	return l, ok
 }
+
+// Field is lookup, for querycost.Object.
+func (o orderedObject) Field(key string) (any, bool) { return lookup(o, key) }
+
+// costs prices requests as Shopify does, against the fake's schema.
+var costs = querycost.Model{Schema: schema}
 
 // request is the body of a GraphQL request.
 type request struct {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadtime-app/leadtime/shopify/shopifytest/internal/querycost"
 )
 
 // Order is an order in a fake shop: what Leadtime reads of it (no
@@ -177,7 +179,7 @@ func (ec *execution) orderObj(o *storedOrder) object {
 				return nil, errorf("NOT_SUPPORTED", "shopifytest: fulfillments(query:) is not supported")
 			}
 			fs := o.Fulfillments
-			if n, ok := asInt(args["first"]); ok && n < len(fs) {
+			if n, ok := querycost.Int(args["first"]); ok && n < len(fs) {
 				fs = fs[:max(n, 0)]
 			}
 			out := make([]any, len(fs))

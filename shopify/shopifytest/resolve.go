@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadtime-app/leadtime/delivery"
+	"github.com/leadtime-app/leadtime/shopify/shopifytest/internal/querycost"
 )
 
 // mapObj is an object whose fields are values, or functions of their
@@ -354,8 +355,8 @@ func connection(node string, items []any, args map[string]any) (any, error) {
 
 // page is connection with at most limit items a page.
 func page(node string, items []any, args map[string]any, limit int) (any, error) {
-	first, hasFirst := asInt(args["first"])
-	last, hasLast := asInt(args["last"])
+	first, hasFirst := querycost.Int(args["first"])
+	last, hasLast := querycost.Int(args["last"])
 	switch {
 	case !hasFirst && !hasLast:
 		return nil, errorf("BAD_REQUEST", "you must provide one of first or last")

@@ -692,7 +692,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"errors": errs})
 		return
 	}
-	requested := requestedCost(op, vars)
+	requested := costs.Requested(op, vars)
 	if requested > MaxQueryCost {
 		writeJSON(w, http.StatusOK, map[string]any{"errors": []gqlError{{
 			Message: fmt.Sprintf("Query cost is %d, which exceeds the single query max cost limit (%d).", requested, MaxQueryCost),
@@ -719,7 +719,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	data, ok := ec.selectionSet(root, op.SelectionSet, nil)
 	actual := requested
 	if ok {
-		actual = min(actualCost(op, data), requested)
+		actual = min(costs.Actual(op, data), requested)
 	}
 	st.available = math.Min(s.maximum, st.available+float64(requested-actual))
 	resp := orderedObject{}
