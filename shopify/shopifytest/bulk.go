@@ -244,7 +244,7 @@ type nodeData struct {
 // nodes, whichever was selected first.
 func connectionNodes(f *ast.Field, conn orderedObject) []nodeData {
 	for _, c := range querycost.FlatFields(f.SelectionSet) {
-		items, _ := lookupList(conn, c.Alias, c.Name)
+		items, _ := querycost.List(conn, c.Alias, c.Name)
 		switch c.Name {
 		case "nodes":
 			out := make([]nodeData, 0, len(items))

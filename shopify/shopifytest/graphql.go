@@ -314,19 +314,6 @@ func lookup(o orderedObject, key string) (any, bool) {
 	return nil, false
 }
 
-func lookupList(o orderedObject, alias, name string) ([]any, bool) {
-	key := alias
-	if key == "" {
-		key = name
-	}
-	v, ok := lookup(o, key)
-	if !ok {
-		return nil, false
-	}
-	l, ok := v.([]any)
-	return l, ok
-}
-
 // Field is lookup, for querycost.Object.
 func (o orderedObject) Field(key string) (any, bool) { return lookup(o, key) }
 

@@ -27,7 +27,8 @@ func field(o Object, key string) (any, bool) {
 	return o.Field(key)
 }
 
-func list(o Object, alias, name string) ([]any, bool) {
+// List is the list under a field of o, by its alias or else its name.
+func List(o Object, alias, name string) ([]any, bool) {
 	key := alias
 	if key == "" {
 		key = name
@@ -195,7 +196,7 @@ func (m Model) actualSetCost(set ast.SelectionSet, data Object) int {
 			total += 2
 			conn, _ := v.(Object)
 			for _, c := range FlatFields(f.SelectionSet) {
-				items, _ := list(conn, c.Alias, c.Name)
+				items, _ := List(conn, c.Alias, c.Name)
 				for _, it := range items {
 					switch c.Name {
 					case "nodes":
