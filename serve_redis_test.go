@@ -129,11 +129,17 @@ func TestServeTwoInstancesOneRedis(t *testing.T) {
 	if status, days, body := maxDays(t, product(a)); status != http.StatusOK || days != 8 {
 		t.Fatalf("A: %d %s, want 200 with 8 days", status, body)
 	}
-	calls := fake.Calls()
+	// Product loads only: each instance's checkout-function refresh runs in
+	// the background at start and reads the catalog whenever it gets to it.
+	productLoads := func() int {
+		return fake.OperationCalls("LeadtimeProduct", "LeadtimeProductLean", "LeadtimeProductByHandle", "LeadtimeProductByHandleLean",
+			"LeadtimeVariantProducts", "LeadtimeVariantProductsLean", "LeadtimeProductVariants")
+	}
+	calls := productLoads()
 	if status, days, body := maxDays(t, product(b)); status != http.StatusOK || days != 8 {
 		t.Fatalf("B: %d %s, want 200 with 8 days", status, body)
 	}
-	if got := fake.Calls() - calls; got != 0 {
+	if got := productLoads() - calls; got != 0 {
 		t.Errorf("B made %d Admin API calls for the product A had loaded, want 0: it reads Redis", got)
 	}
 

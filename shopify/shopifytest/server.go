@@ -203,6 +203,7 @@ type Server struct {
 	apps       map[string]string // API key → secret
 	codes      map[string]grant
 	calls      int
+	opCalls    map[string]int // GraphQL calls by operation name
 	mutations  []Mutation
 	faults     []int
 	down       bool
@@ -446,6 +447,27 @@ func (s *Server) Calls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls
+}
+
+// OperationCalls is how many GraphQL requests named one of names the
+// fake has answered: a test that counts product loads is not thrown off
+// by the background calls of an instance (its checkout-function refresh).
+func (s *Server) OperationCalls(names ...string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, name := range names {
+		n += s.opCalls[name]
+	}
+	return n
+}
+
+// countOperationLocked counts a call of operation name; s.mu is held.
+func (s *Server) countOperationLocked(name string) {
+	if s.opCalls == nil {
+		s.opCalls = map[string]int{}
+	}
+	s.opCalls[name]++
 }
 
 // Mutations returns the mutation fields run so far, in order.
@@ -692,6 +714,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"errors": errs})
 		return
 	}
+	s.countOperationLocked(op.Name)
 	requested := costs.Requested(op, vars)
 	if requested > MaxQueryCost {
 		writeJSON(w, http.StatusOK, map[string]any{"errors": []gqlError{{
