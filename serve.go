@@ -146,10 +146,11 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 		}
 		registry := &shops.Registry{Store: st, Static: promise.StaticShops{configShop.Domain(): configShop}, Shared: shared, Log: logger, Now: in.now}
 		svc.cfg = server.Config{
-			Engine:      &promise.Engine{Shops: registry, Products: promise.Catalog{}},
-			DefaultShop: configShop.Domain(),
-			Demo:        true,
-			Now:         in.now, WallClock: in.now,
+			Engine:         &promise.Engine{Shops: registry, Products: promise.Catalog{}},
+			DefaultShop:    configShop.Domain(),
+			Demo:           true,
+			Now:            in.now,
+			WallClock:      in.now,
 			Shared:         shared,
 			Settings:       registry,
 			Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
@@ -180,11 +181,12 @@ func newService(ctx context.Context, in serveInputs, limits *server.Limits, logg
 	svc.cfg = server.Config{
 		Engine: app.Engine,
 		Shared: shared, App: app, APIKey: app.APIKey, APISecret: in.apiSecret,
-		Now: in.now, WallClock: in.now,
+		Now:            in.now,
+		WallClock:      in.now,
 		Ready:          func(ctx context.Context) error { return errors.Join(st.Ping(ctx), shared.Ping(ctx)) },
 		RateLimitRedis: svc.rdb, RateLimitRedisTimeout: in.redisTimeout,
 	}
-	if err := errors.Join(app.Validate(), app.SameAs(svc.cfg.Shared, svc.cfg.Engine)); err != nil {
+	if err := app.Validate(); err != nil {
 		return nil, err
 	}
 	if in.mode == modeSingleShop {

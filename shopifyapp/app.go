@@ -82,7 +82,7 @@ var ErrIncomplete = errors.New("shopifyapp: App is incomplete")
 // secret, and OAuth says so when it needs them), so that the
 // server refuses to start instead of failing on the first webhook. Shared
 // and Engine must also be the server's own (server.Config.Shared and
-// Engine), which the caller checks with SameAs.
+// Engine): serve sets both from the App.
 func (a *App) Validate() error {
 	var missing []string
 	for _, f := range []struct {
@@ -99,23 +99,6 @@ func (a *App) Validate() error {
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%w: %s not set", ErrIncomplete, strings.Join(missing, ", "))
-	}
-	return nil
-}
-
-// SameAs reports, as an error matching ErrIncomplete, an App whose cache
-// or engine is not the server's: webhooks would then retire answers the
-// storefront never reads, and quote with settings it does not serve.
-func (a *App) SameAs(shared *cache.Cache, engine *promise.Engine) error {
-	var wrong []string
-	if a.Shared != shared {
-		wrong = append(wrong, "Shared is not the server's cache")
-	}
-	if a.Engine != engine {
-		wrong = append(wrong, "Engine is not the server's engine")
-	}
-	if len(wrong) > 0 {
-		return fmt.Errorf("%w: %s", ErrIncomplete, strings.Join(wrong, "; "))
 	}
 	return nil
 }

@@ -105,15 +105,11 @@ func (a *App) onBulkFinished(ctx context.Context, shop string, body []byte) erro
 // risk, as their first fulfilment webhook would have: a backfill is run
 // precisely when webhooks were missed.
 func (a *App) closeShippedOrders(ctx context.Context, shop string, orders []shopify.BackfillOrder) error {
-	st, ok := a.openOrderStore()
-	if !ok {
-		return nil
-	}
 	for i := range orders {
 		if len(shipmentsOf(&orders[i])) == 0 {
 			continue
 		}
-		if err := st.DeleteOpenOrder(ctx, shop, orders[i].ID); err != nil {
+		if err := a.closeOpenOrder(ctx, shop, orders[i].ID); err != nil {
 			return err
 		}
 	}

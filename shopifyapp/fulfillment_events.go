@@ -77,10 +77,8 @@ func (a *App) onFulfillmentEvent(ctx context.Context, shop string, body []byte) 
 	}
 	// Proof of a fulfilment takes the order off the orders at risk, as
 	// fulfillments/create does, should that webhook never come.
-	if st, ok := a.openOrderStore(); ok {
-		if err := st.DeleteOpenOrder(ctx, shop, facts.Order.ID); err != nil {
-			return transient(err)
-		}
+	if err := a.closeOpenOrder(ctx, shop, facts.Order.ID); err != nil {
+		return transient(err)
 	}
 	if facts.DeliveredAt == nil {
 		// Shopify posted the event before its API shows it.

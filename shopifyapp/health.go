@@ -65,6 +65,15 @@ type OpenOrderStore interface {
 	OpenOrders(ctx context.Context, shop string) ([][]byte, error)
 }
 
+// closeOpenOrder takes an order off the orders at risk: it has shipped,
+// at least in part. A store without open orders has nothing to close.
+func (a *App) closeOpenOrder(ctx context.Context, shop string, orderID int64) error {
+	if st, ok := a.openOrderStore(); ok {
+		return st.DeleteOpenOrder(ctx, shop, orderID)
+	}
+	return nil
+}
+
 // openOrderStore returns the app's store as an OpenOrderStore.
 func (a *App) openOrderStore() (OpenOrderStore, bool) {
 	if a.Shops == nil {
@@ -121,10 +130,8 @@ func (a *App) onFulfillment(ctx context.Context, shop string, body []byte) error
 	}
 	// The order's first fulfilment takes it off the orders at risk (a
 	// partial one too: what is left is no longer the whole promise).
-	if st, ok := a.openOrderStore(); ok {
-		if err := st.DeleteOpenOrder(ctx, shop, f.OrderID); err != nil {
-			return fmt.Errorf("%w: %v", ErrTransient, err)
-		}
+	if err := a.closeOpenOrder(ctx, shop, f.OrderID); err != nil {
+		return fmt.Errorf("%w: %v", ErrTransient, err)
 	}
 	fs, ok := a.fulfillmentStore()
 	if !ok {

@@ -40,7 +40,7 @@ func (a *App) TagOrdersAtRisk(ctx context.Context, shop string, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	open, err := (&Health{Store: a.Store, Log: a.Log}).openOrders(ctx, compiled)
+	open, err := (&Health{Store: a.Shops.Store, Log: a.Log}).openOrders(ctx, compiled)
 	if err != nil {
 		return nil, err
 	}
