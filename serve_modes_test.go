@@ -172,21 +172,9 @@ func TestServeConfigModeRedis(t *testing.T) {
 	// A saves settings; B serves them, from the store they share.
 	doc, etag := getSettings(t, a)
 	doc["processing"] = map[string]any{"min": 6, "max": 11}
-	body, _ := json.Marshal(doc)
-	req, _ := http.NewRequest(http.MethodPut, a+"admin/api/settings", bytes.NewReader(body))
-	req.Header.Set("If-Match", etag)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("PUT A's /admin/api/settings = %d: %s", resp.StatusCode, saved)
-	}
-	if _, gotTag := getSettings(t, b); gotTag != resp.Header.Get("ETag") {
-		t.Errorf("B's settings ETag = %q, want A's save %q", gotTag, resp.Header.Get("ETag"))
+	savedTag := putSettings(t, a, doc, etag)
+	if _, gotTag := getSettings(t, b); gotTag != savedTag {
+		t.Errorf("B's settings ETag = %q, want A's save %q", gotTag, savedTag)
 	}
 	// B may have compiled the old settings; the save's invalidation
 	// reaches it through Redis.
@@ -269,22 +257,12 @@ func TestServeRedisClosedPort(t *testing.T) {
 	}
 }
 
+// getSettings returns base's settings document and its ETag.
 func getSettings(t *testing.T, base string) (map[string]any, string) {
 	t.Helper()
-	resp, err := http.Get(base + "admin/api/settings")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %sadmin/api/settings = %d: %s", base, resp.StatusCode, body)
-	}
 	var doc map[string]any
-	if err := json.Unmarshal(body, &doc); err != nil {
-		t.Fatal(err)
-	}
-	return doc, resp.Header.Get("ETag")
+	h := getJSON(t, base+"admin/api/settings", &doc)
+	return doc, h.Get("ETag")
 }
 
 func copyEnv(env map[string]string) map[string]string {
@@ -358,8 +336,9 @@ func TestServeOneClock(t *testing.T) {
 	}
 }
 
-// getJSON decodes the 200 answer of GET target into v.
-func getJSON(t *testing.T, target string, v any) {
+// getJSON decodes the 200 answer of GET target into v and returns its
+// headers.
+func getJSON(t *testing.T, target string, v any) http.Header {
 	t.Helper()
 	resp, err := http.Get(target)
 	if err != nil {
@@ -373,10 +352,12 @@ func getJSON(t *testing.T, target string, v any) {
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("GET %s: %v\n%s", target, err, body)
 	}
+	return resp.Header
 }
 
-// putSettings saves doc over the version etag names.
-func putSettings(t *testing.T, base string, doc map[string]any, etag string) {
+// putSettings saves doc over the version etag names and returns the
+// saved version's ETag.
+func putSettings(t *testing.T, base string, doc map[string]any, etag string) string {
 	t.Helper()
 	body, _ := json.Marshal(doc)
 	req, _ := http.NewRequest(http.MethodPut, base+"admin/api/settings", bytes.NewReader(body))
@@ -391,4 +372,5 @@ func putSettings(t *testing.T, base string, doc map[string]any, etag string) {
 		saved, _ := io.ReadAll(resp.Body)
 		t.Fatalf("PUT %sadmin/api/settings = %d: %s", base, resp.StatusCode, saved)
 	}
+	return resp.Header.Get("ETag")
 }
